@@ -1,0 +1,3 @@
+from paradup.cli import main
+
+main()

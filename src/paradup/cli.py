@@ -1,0 +1,158 @@
+"""The ``paradup`` command: parse, call the library, render.  No algorithm lives here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+try:  # typer >= 0.29 carries its own copy of click
+    from typer._click import exceptions as click
+except ImportError:  # pragma: no cover - older typer on real click
+    from click import exceptions as click
+
+from paradup import __version__
+from paradup.model import InputError, Params
+from paradup.output import write_output
+
+app = typer.Typer(
+    name="paradup",
+    help="Find near-duplicate paragraphs and reprinted blocks in articles and corpora.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+Threshold = Annotated[float, typer.Option(help="Jaccard similarity LSH is tuned to catch, in (0, 1]; picks bands and rows.")]
+NumPerm = Annotated[int, typer.Option(help="MinHash permutations (signature length).")]
+Seed = Annotated[int, typer.Option(help="Seed of the MinHash permutations (datasketch's seed).")]
+ShingleSize = Annotated[int, typer.Option(help="Words per shingle.")]
+MinWords = Annotated[int, typer.Option(help="Paragraphs with fewer words are matched exactly only.")]
+MinSimilarity = Annotated[float, typer.Option(help="Least rapidfuzz similarity (0-1) for a near match.")]
+MinContainment = Annotated[float, typer.Option(help="Least share of the shorter paragraph inside the longer for a containment.")]
+Fmt = Annotated[str, typer.Option("--format", "-f", help="Report format: text, json or csv.")]
+Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to FILE (atomically) instead of stdout.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"paradup {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """Find near-duplicate paragraphs and reprinted blocks in articles and corpora."""
+
+
+@app.command()
+def scan(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders to scan (recursive); - reads stdin.")],
+    fmt: Fmt = "text",
+    output: Output = None,
+    threshold: Threshold = Params.threshold,
+    num_perm: NumPerm = Params.num_perm,
+    seed: Seed = Params.seed,
+    shingle_size: ShingleSize = Params.shingle_size,
+    min_words: MinWords = Params.min_words,
+    min_similarity: MinSimilarity = Params.min_similarity,
+    min_containment: MinContainment = Params.min_containment,
+    include: Annotated[list[str], typer.Option(help="Only read files matching this glob (repeatable).")] = [],  # noqa: B006
+    exclude: Annotated[list[str], typer.Option(help="Skip files and folders matching this glob (repeatable).")] = [],  # noqa: B006
+    text_field: Annotated[str, typer.Option(help="JSONL field that holds the text.")] = "text",
+    hidden: Annotated[bool, typer.Option(help="Also read hidden files and folders.")] = False,
+    timings: Annotated[bool, typer.Option(help="Include seconds per stage in the report.")] = True,
+    fail_on_duplicates: Annotated[bool, typer.Option(help="Exit with 1 when duplicates are found.")] = False,
+) -> None:
+    """Report repeated paragraphs (clusters) and reprinted runs of paragraphs (blocks)."""
+    from paradup.api import scan as run_scan
+    from paradup.progress import stage_reporter
+    from paradup.reports import render
+
+    params = Params(threshold=threshold, num_perm=num_perm, seed=seed, shingle_size=shingle_size,
+                    min_words=min_words, min_similarity=min_similarity, min_containment=min_containment)
+    _check_format(fmt)
+    with stage_reporter() as progress:
+        report = run_scan(paths, params, include=include, exclude=exclude, text_field=text_field,
+                          hidden=hidden, progress=progress)
+    for problem in report.problems:
+        typer.echo(f"Warning: {problem.path}: {problem.message}", err=True)
+    write_output(render(report, fmt, timings), output, paths)
+    if fail_on_duplicates and report.clusters:
+        raise typer.Exit(1)
+
+
+@app.command()
+def compare(
+    first: Annotated[str, typer.Argument(help="FILE:LINE of the first paragraph.")],
+    second: Annotated[str, typer.Argument(help="FILE:LINE of the second paragraph.")],
+    fmt: Fmt = "text",
+    threshold: Threshold = Params.threshold,
+    num_perm: NumPerm = Params.num_perm,
+    seed: Seed = Params.seed,
+    shingle_size: ShingleSize = Params.shingle_size,
+    min_similarity: MinSimilarity = Params.min_similarity,
+    min_containment: MinContainment = Params.min_containment,
+) -> None:
+    """Explain whether, and why, the paragraphs at two FILE:LINE places match."""
+    from paradup.explain import explain, render_explanation
+
+    _check_format(fmt, ("text", "json"))
+    params = Params(threshold=threshold, num_perm=num_perm, seed=seed, shingle_size=shingle_size,
+                    min_similarity=min_similarity, min_containment=min_containment)
+    typer.echo(render_explanation(explain(first, second, params), fmt), nl=False)
+
+
+@app.command("params")
+def show_params(
+    threshold: Threshold = Params.threshold,
+    num_perm: NumPerm = Params.num_perm,
+    bands: Annotated[Optional[int], typer.Option(help="Bands (give with --rows to override the choice).")] = None,
+    rows: Annotated[Optional[int], typer.Option(help="Rows per band (give with --bands).")] = None,
+) -> None:
+    """Show the LSH bands and rows for a setting and the chance each similarity is caught."""
+    from paradup.explain import render_curve
+
+    typer.echo(render_curve(Params(threshold=threshold, num_perm=num_perm, bands=bands, rows=rows)), nl=False)
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...] = ("text", "json", "csv")) -> None:
+    if fmt not in allowed:
+        raise InputError(f"--format must be one of {', '.join(allowed)}; got {fmt!r}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; bad input is one ``Error:`` line on stderr and exit code 2."""
+    try:
+        code = app(args=argv, prog_name="paradup", standalone_mode=False)
+    except InputError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        code = 2
+    except click.NoArgsIsHelpError as exc:
+        typer.echo(exc.ctx.get_help() if exc.ctx else "", err=False)
+        code = 0
+    except click.UsageError as exc:
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+        typer.echo(f"Error: {exc.format_message()}{hint}", err=True)
+        code = 2
+    except click.ClickException as exc:
+        typer.echo(f"Error: {exc.format_message()}", err=True)
+        code = 2
+    except click.Abort:
+        typer.echo("Error: interrupted", err=True)
+        code = 130
+    except BrokenPipeError:
+        code = 0
+    except OSError as exc:
+        typer.echo(f"Error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        code = 2
+    code = code if isinstance(code, int) else 0
+    if argv is None:
+        sys.exit(code)
+    return code

@@ -1,0 +1,108 @@
+"""Group verified matches into clusters that resist chaining.
+
+Nodes are distinct (normalised) texts; exact copies are already one node.
+Clustering runs in two phases:
+
+1. *Core links* (near matches with ``similarity >= core_similarity``) are
+   merged with union-find: these paragraphs are copies of each other.
+2. *Marginal links* (weaker near matches, and every containment) may only
+   attach a node that is still alone to a core member of a cluster, and a node
+   attached that way never attaches anything else.  For a containment the
+   contained side is the one that attaches.
+
+So no paragraph joins a cluster through a chain of marginal links, a short
+quote found in two unrelated paragraphs does not glue them together, and two
+clusters are never merged by one borderline pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from paradup.model import Match, Params
+
+
+@dataclass(frozen=True)
+class NodeCluster:
+    """A cluster over node ids, before nodes are expanded to paragraphs."""
+
+    nodes: tuple[int, ...]
+    kind: str
+    weakest: float
+
+
+def cluster_matches(n: int, matches: Sequence[Match], params: Params) -> list[NodeCluster]:
+    """Return the clusters of ``n`` nodes linked by ``matches`` (singletons left out).
+
+    Clusters come sorted by their smallest node id.
+
+    >>> m = [Match(0, 1, "near", 0.95, 0.8, 0.9), Match(1, 2, "near", 0.82, 0.5, 0.6), Match(2, 3, "near", 0.81, 0.5, 0.6)]
+    >>> [c.nodes for c in cluster_matches(4, m, Params())]
+    [(0, 1, 2)]
+    """
+    parent = list(range(n))
+    weakest = [1.0] * n
+    kinds: dict[int, set[str]] = {}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def join(child: int, root: int, match: Match) -> None:
+        parent[child] = root
+        weakest[root] = min(weakest[root], weakest[child], match.strength)
+        kinds.setdefault(root, set()).update(kinds.pop(child, set()) | {match.kind})
+
+    core = [m for m in matches if m.kind == "near" and m.similarity >= params.core_similarity]
+    for m in sorted(core, key=_order):
+        ra, rb = find(m.a), find(m.b)
+        if ra != rb:
+            join(max(ra, rb), min(ra, rb), m)
+    size = [0] * n
+    for x in range(n):
+        size[find(x)] += 1
+    leaf = [False] * n
+    core_set = set(core)
+    for m in sorted((m for m in matches if m not in core_set), key=_order):
+        joiner, target = _attach(m, find, size, leaf)
+        if joiner is None:
+            continue
+        root = find(target)
+        join(joiner, root, m)
+        leaf[joiner] = True
+        size[root] += 1
+        size[joiner] = 0
+    return _collect(n, find, weakest, kinds)
+
+
+def _order(m: Match) -> tuple[float, int, int]:
+    return (-m.strength, m.a, m.b)
+
+
+def _attach(m: Match, find, size: list[int], leaf: list[bool]) -> tuple[int | None, int]:
+    """Pick which side of a marginal link attaches to the other, if any may."""
+    if m.kind == "containment":
+        options = [(m.a, m.b)] if m.contained == "a" else [(m.b, m.a)]
+    else:
+        options = [(m.b, m.a), (m.a, m.b)]
+    for joiner, target in options:
+        alone = find(joiner) == joiner and size[joiner] == 1
+        if alone and not leaf[target] and find(target) != joiner:
+            return joiner, target
+    return None, -1
+
+
+def _collect(n: int, find, weakest: list[float], kinds: dict[int, set[str]]) -> list[NodeCluster]:
+    groups: dict[int, list[int]] = {}
+    for x in range(n):
+        groups.setdefault(find(x), []).append(x)
+    out = []
+    for root, nodes in groups.items():
+        if len(nodes) > 1:
+            k = kinds.get(root, {"near"})
+            kind = "containment" if "containment" in k else "near"
+            out.append(NodeCluster(tuple(nodes), kind, round(weakest[root], 4)))
+    return sorted(out, key=lambda c: c.nodes[0])

@@ -1,0 +1,486 @@
+"""Read the documents to scan: files, folders, globs, stdin, JSONL corpora.
+
+:func:`read_documents` turns the paths a user names into :class:`Document`
+objects.  Everything that is merely odd (a binary file, a bad JSONL line, an
+encoding guess, a symlink loop) becomes an :class:`InputProblem` and the scan
+goes on; only input that leaves nothing sensible to scan raises
+:class:`InputError`.  Nothing is printed and no input is ever modified.
+"""
+
+from __future__ import annotations
+
+import codecs
+import errno
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from html.parser import HTMLParser
+from pathlib import Path
+from types import MappingProxyType
+from typing import TextIO
+
+from charset_normalizer import from_bytes
+
+from paradup.model import Document, InputError, InputProblem
+
+#: File extension (lower case, with the dot) -> document format.  Files
+#: without an extension are plain text too.
+FORMATS = MappingProxyType({
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
+    ".markdown": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+})
+
+_BINARY_SNIFF = 8192  # bytes checked for NUL, as git and grep do
+_MAX_LINE_PROBLEMS = 20  # per JSONL file: a wrong schema must not flood stderr
+
+_BLOCK_TAGS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre",
+    "td", "th", "tr", "section", "article", "header", "footer", "br", "hr",
+    "title", "dt", "dd", "figcaption", "table", "ul", "ol",
+    # Other HTML block elements, so that e.g. a <nav> never glues onto <main>.
+    "main", "nav", "aside", "address", "details", "summary", "caption", "dl",
+    "figure", "form", "fieldset", "legend", "thead", "tbody", "tfoot",
+    "body", "html",
+})  # fmt: skip
+_DROPPED_TAGS = frozenset({"script", "style", "noscript", "template"})
+
+
+def read_documents(
+    paths: Sequence[str],
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    text_field: str = "text",
+    hidden: bool = False,
+    stdin: TextIO | None = None,
+) -> tuple[tuple[Document, ...], tuple[InputProblem, ...], str]:
+    """Read every document under ``paths``, in a deterministic order.
+
+    Folders are walked recursively (entries sorted by relative path); inside
+    them only files with a known extension (:data:`FORMATS`, or none) are
+    read, hidden ones only when ``hidden`` is true.  A file named explicitly
+    is always read, as plain text if its extension is unknown.
+
+    Args:
+        paths: Files, folders, or ``"-"`` (at most once) for ``stdin``.
+        include: Glob patterns; when given, only files in folders whose path
+            (relative to the folder argument) or base name matches one are read.
+        exclude: Glob patterns; files and folders matching one are skipped.
+        text_field: The field of a JSONL record that holds its text.
+        hidden: Also read files and folders whose name starts with ".".
+        stdin: The stream read for ``"-"``; ``sys.stdin`` when None.
+
+    Returns:
+        ``(documents, problems, root)``: document paths are relative to
+        ``root``, which is given as the user spelled it where possible.
+
+    Raises:
+        InputError: No paths, ``"-"`` twice, a path that does not exist, a
+            repeated document id, or no document found at all.
+
+    >>> import io
+    >>> docs, problems, root = read_documents(["-"], stdin=io.StringIO("One.\\r\\n\\r\\nTwo."))
+    >>> docs[0].id, docs[0].text, problems, root
+    ('-', 'One.\\n\\nTwo.', (), '.')
+    """
+    paths, include, exclude = _as_tuple(paths), _as_tuple(include), _as_tuple(exclude)
+    _check_paths(paths)
+    root, abs_root = _find_root(paths)
+    run = _Run(abs_root, text_field)
+    for path in paths:
+        if path == "-":
+            run.read_stdin(sys.stdin if stdin is None else stdin)
+        elif os.path.isdir(path):
+            files, skipped = _walk(path, include, exclude, hidden)
+            for skipped_path, message in skipped:
+                run.problem(skipped_path, message)
+            for file in files:
+                run.read_file(file, _format_of(file) or "text")
+        elif os.path.exists(path):
+            run.read_file(path, _format_of(path) or "text")
+        else:
+            run.problem(path, _unreachable_message(path))
+    if not run.documents:
+        raise InputError(_no_documents_message(paths, include, run.problems))
+    return tuple(run.documents), tuple(run.problems), root
+
+
+def _as_tuple(value: Sequence[str] | str) -> tuple[str, ...]:
+    # A lone string would otherwise be taken one character at a time, and a
+    # pattern "*.md" would become "*" (everything), ".", "m", "d".
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _check_paths(paths: tuple[str, ...]) -> None:
+    if not paths:
+        raise InputError(
+            "no paths given: name at least one file or folder, or - for standard input"
+        )
+    if paths.count("-") > 1:
+        raise InputError("- (standard input) may be given only once")
+    for path in paths:
+        # lexists: a broken symlink exists; it is reported as a problem instead.
+        if path != "-" and not os.path.lexists(path):
+            raise InputError(
+                f"no such file or folder: {path} (check the spelling and the current folder)"
+            )
+
+
+def _find_root(paths: tuple[str, ...]) -> tuple[str, str]:
+    """Return the folder document paths are relative to: as shown, and absolute."""
+    bases = [p if os.path.isdir(p) else os.path.dirname(p) or "." for p in paths if p != "-"]
+    if not bases:
+        return ".", os.path.abspath(".")
+    if len(bases) == 1:
+        shown = os.path.normpath(bases[0])
+        return shown, os.path.abspath(shown)
+    common = os.path.commonpath([os.path.abspath(b) for b in bases])
+    if any(os.path.isabs(b) for b in bases):
+        return common, common
+    return os.path.relpath(common), common
+
+
+def _no_documents_message(
+    paths: tuple[str, ...], include: tuple[str, ...], problems: list[InputProblem]
+) -> str:
+    message = (
+        f"no documents found in {', '.join(paths)} "
+        "(looked for .txt, .md, .html, .htm, .jsonl files)"
+    )
+    if include:
+        message += f" matching {', '.join(include)}"
+    if problems:
+        # The problems are lost with the exception: name one so the user can act.
+        first = problems[0]
+        message += f"; {len(problems)} skipped, e.g. {first.path}: {first.message}"
+    return message
+
+
+def _format_of(path: str) -> str | None:
+    """Return the format of ``path`` by its extension, None if unknown.
+
+    >>> _format_of("notes/README"), _format_of("a.HTM"), _format_of("x.png")
+    ('text', 'html', None)
+    """
+    suffix = Path(path).suffix.lower()
+    return "text" if not suffix else FORMATS.get(suffix)
+
+
+@dataclass
+class _Run:
+    """The documents and problems collected so far, and what was already read."""
+
+    abs_root: str
+    text_field: str
+    documents: list[Document] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+    seen_files: set[str] = field(default_factory=set)
+    id_origins: dict[str, str] = field(default_factory=dict)
+
+    def shown(self, path: str) -> str:
+        relative = os.path.relpath(os.path.abspath(path), self.abs_root)
+        return relative.replace(os.sep, "/")
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(InputProblem(self.shown(path), message))
+
+    def add(self, document: Document, origin: str) -> None:
+        first = self.id_origins.setdefault(document.id, origin)
+        if first != origin:
+            raise InputError(
+                f"{origin}: duplicate document id {document.id!r} (first used by {first}); "
+                "make the ids unique, or drop the id field to use file:line ids"
+            )
+        self.documents.append(document)
+
+    def read_stdin(self, stream: TextIO) -> None:
+        text, warning = _read_stream(stream)
+        if warning:
+            self.problems.append(InputProblem("-", warning))
+        if text is not None:
+            self.add(Document(id="-", path="-", text=text), "-")
+
+    def read_file(self, path: str, fmt: str) -> None:
+        real = os.path.realpath(path)
+        if real in self.seen_files:
+            return
+        self.seen_files.add(real)
+        shown = self.shown(path)
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            self.problem(path, f"cannot read file ({_reason(exc)}); skipped")
+            return
+        text, warning = _decode(data)
+        if warning:
+            self.problem(path, warning)
+        if text is None:
+            return
+        if fmt == "jsonl":
+            self.add_jsonl(shown, text)
+        else:
+            text = _read_html(text) if fmt == "html" else text
+            self.add(Document(id=shown, path=shown, text=text, format=fmt), shown)
+
+    def add_jsonl(self, shown: str, text: str) -> None:
+        records, problems = _read_jsonl(text, shown, self.text_field)
+        self.problems.extend(InputProblem(shown, message) for message in problems)
+        for record, line, record_id, record_text in records:
+            origin = f"{shown}:{line}"
+            doc_id = origin if record_id is None else record_id
+            document = Document(doc_id, shown, record_text, format="jsonl", record=record)
+            self.add(document, origin)
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _unreachable_message(path: str) -> str:
+    """Say why a path whose name exists cannot be followed."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink loop skipped"
+        if os.path.islink(path):
+            return "broken symlink skipped"
+        return f"cannot read ({_reason(exc)}); skipped"
+    return "not a regular file; skipped"
+
+
+def _walk(
+    top: str, include: tuple[str, ...], exclude: tuple[str, ...], hidden: bool
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Find the readable files under folder ``top``.
+
+    Returns:
+        The files, sorted by the byte order of their POSIX path relative to
+        ``top``, and ``(path, message)`` for everything skipped with reason.
+    """
+    found: list[tuple[bytes, str]] = []
+    skipped: list[tuple[str, str]] = []
+    walker = _Walker(include, exclude, hidden, found, skipped)
+    walker.walk(top, "", frozenset({os.path.realpath(top)}))
+    found.sort()
+    return [path for _, path in found], skipped
+
+
+@dataclass
+class _Walker:
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    hidden: bool
+    found: list[tuple[bytes, str]]
+    skipped: list[tuple[str, str]]
+
+    def walk(self, folder: str, rel: str, ancestors: frozenset[str]) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda entry: entry.name)
+        except OSError as exc:
+            self.skipped.append((folder, f"cannot list folder ({_reason(exc)}); skipped"))
+            return
+        for entry in entries:
+            child = f"{rel}/{entry.name}" if rel else entry.name
+            if entry.name.startswith(".") and not self.hidden:
+                continue
+            if _matches(child, entry.name, self.exclude):
+                continue
+            self.visit(entry, child, ancestors)
+
+    def visit(self, entry: os.DirEntry, rel: str, ancestors: frozenset[str]) -> None:
+        kind = _kind(entry)
+        if kind == "dir":
+            # Only a link back to a folder on the current walk loops; a link to
+            # a folder seen elsewhere is fine (its files are read once anyway).
+            real = os.path.realpath(entry.path)
+            if real in ancestors:
+                self.skipped.append((entry.path, "symlink loop skipped"))
+            else:
+                self.walk(entry.path, rel, ancestors | {real})
+        elif kind == "file":
+            wanted = not self.include or _matches(rel, entry.name, self.include)
+            if wanted and _format_of(entry.name):
+                self.found.append((rel.encode("utf-8", "surrogateescape"), entry.path))
+        elif kind == "unreachable":
+            self.skipped.append((entry.path, _unreachable_message(entry.path)))
+
+
+def _kind(entry: os.DirEntry) -> str:
+    """Classify a folder entry, following symlinks: dir, file, unreachable, other."""
+    try:
+        if entry.is_dir():
+            return "dir"
+        if entry.is_file():
+            return "file"
+    except OSError:
+        return "unreachable"
+    # A symlink that is neither file nor folder points nowhere; sockets and
+    # FIFOs inside folders are not documents and are skipped silently.
+    return "unreachable" if entry.is_symlink() else "other"
+
+
+def _matches(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
+    """Tell whether a relative path or its base name matches a glob.
+
+    >>> _matches("sub/a.md", "a.md", ("*.md",)), _matches("a.md", "a.md", ("**/*.md",))
+    (True, True)
+    """
+    for pattern in patterns:
+        # fnmatch's "*" already crosses "/", so "**/" only needs to allow
+        # zero folders, as users expect from shells and .gitignore.
+        bare = pattern.removeprefix("**/")
+        if fnmatch(rel, pattern) or fnmatch(name, pattern) or fnmatch(rel, bare):
+            return True
+    return False
+
+
+def _decode(data: bytes) -> tuple[str | None, str | None]:
+    """Decode file bytes to text with "\\n" line endings.
+
+    Returns:
+        ``(text, warning)``: text is None for a binary file; warning is a
+        problem message or None when the bytes were plain UTF-8.
+
+    >>> _decode(codecs.BOM_UTF8 + b"a\\r\\nb\\rc")
+    ('a\\nb\\nc', None)
+    >>> _decode(b"\\x89PNG\\x00\\x00")
+    (None, 'binary file skipped')
+    """
+    if b"\x00" in data[:_BINARY_SNIFF]:
+        return None, "binary file skipped"
+    try:
+        text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return _normalise_newlines(text), None
+    best = from_bytes(data).best()
+    if best is None:
+        return None, "binary file skipped"
+    text = _normalise_newlines(str(best).removeprefix("\ufeff"))
+    return text, f"decoded as {best.encoding}, not UTF-8"
+
+
+def _read_stream(stream: TextIO) -> tuple[str | None, str | None]:
+    """Read a text stream; a real stdin is read as bytes, decoded like a file."""
+    # sys.stdin decodes strictly with the locale's encoding, so a cp1252 pipe
+    # would fail; its byte buffer goes through the same detection as files.
+    buffer = getattr(stream, "buffer", None)
+    try:
+        if buffer is not None:
+            return _decode(buffer.read())
+        return _normalise_newlines(stream.read().removeprefix("\ufeff")), None
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"cannot read standard input ({exc}); skipped"
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_jsonl(
+    text: str, shown: str, text_field: str
+) -> tuple[list[tuple[int, int, str | None, str]], list[str]]:
+    """Parse JSONL text into records and problem messages.
+
+    Returns:
+        ``(records, problems)``: each record is ``(record number (0-based,
+        counting non-blank lines), line (1-based), id or None, text)``.
+
+    >>> _read_jsonl('{"id": 7, "text": "Hi"}\\n\\n[1]\\n', "c.jsonl", "text")
+    ([(0, 1, '7', 'Hi')], ['c.jsonl:3: not a JSON object; record skipped'])
+    """
+    records: list[tuple[int, int, str | None, str]] = []
+    problems: list[str] = []
+    # split("\n") not splitlines(): JSON strings may hold a raw U+2028.
+    lines = [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
+    for record, (line_number, line) in enumerate(lines):
+        parsed = _parse_record(line, text_field)
+        if isinstance(parsed, str):
+            problems.append(f"{shown}:{line_number}: {parsed}; record skipped")
+        else:
+            records.append((record, line_number, *parsed))
+    if len(problems) > _MAX_LINE_PROBLEMS:
+        more = len(problems) - _MAX_LINE_PROBLEMS
+        problems[_MAX_LINE_PROBLEMS:] = [f"{shown}: {more} more bad lines skipped"]
+    return records, problems
+
+
+def _parse_record(line: str, text_field: str) -> tuple[str | None, str] | str:
+    """Return ``(id or None, text)`` of one JSONL line, or what is wrong with it."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return f"not valid JSON ({exc.msg})"
+    if not isinstance(obj, dict):
+        return "not a JSON object"
+    if text_field not in obj:
+        return f"no {text_field!r} field"
+    text = obj[text_field]
+    if not isinstance(text, str):
+        return f"field {text_field!r} is not a string (got {type(text).__name__})"
+    record_id = obj.get("id")
+    return (None if record_id is None else str(record_id)), _normalise_newlines(text)
+
+
+def _read_html(html: str) -> str:
+    """Extract the text of an HTML page, one paragraph per block element.
+
+    >>> _read_html("<title>T</title><p>Fish &amp; <b>chips</b>\\n now</p><script>x()</script>")
+    'T\\n\\nFish & chips now'
+    """
+    parser = _HTMLText()
+    parser.feed(html)
+    parser.close()
+    parser.flush()
+    return "\n\n".join(parser.blocks)
+
+
+class _HTMLText(HTMLParser):
+    """Collect the text of each block element; inline elements stay inline."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self._pieces: list[str] = []
+        self._dropping = 0  # depth inside script/style/noscript/template
+        self._in_head = False
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _DROPPED_TAGS:
+            self._dropping += 1
+        # </head> is optional in HTML: <body> ends the head too.
+        self._in_head = tag == "head" or (self._in_head and tag != "body")
+        self._in_title = self._in_title or tag == "title"
+        if tag in _BLOCK_TAGS:
+            self.flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _DROPPED_TAGS:
+            self._dropping = max(0, self._dropping - 1)
+        self._in_head = self._in_head and tag != "head"
+        self._in_title = self._in_title and tag != "title"
+        if tag in _BLOCK_TAGS:
+            self.flush()
+
+    def handle_data(self, data: str) -> None:
+        if not self._dropping and (self._in_title or not self._in_head):
+            self._pieces.append(data)
+
+    def flush(self) -> None:
+        """End the current block: keep its text, whitespace collapsed, if any."""
+        text = " ".join("".join(self._pieces).split())
+        if text:
+            self.blocks.append(text)
+        self._pieces.clear()

@@ -1,0 +1,102 @@
+"""Verify candidate pairs with exact shingle sets and rapidfuzz, and explain them.
+
+Every candidate gets three scores on one 0-1 scale:
+
+- ``similarity``: ``rapidfuzz.fuzz.ratio`` of the normalised texts / 100
+  (1 - normalised Indel distance: how alike the two are as a whole);
+- ``jaccard``: exact Jaccard similarity of the two shingle sets;
+- ``containment``: the share of the smaller shingle set found in the larger.
+
+A pair is a ``containment`` match when the smaller side is mostly inside the
+larger and their sizes differ noticeably, a ``near`` match when it is similar
+as a whole (``similarity >= min_similarity`` or ``jaccard >= threshold``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from paradup.model import Match, Params
+from paradup.shingles import containment, jaccard
+
+# Below this size ratio (smaller / larger shingle set) a pair whose smaller
+# side is contained is a containment rather than a near copy.
+_CONTAINMENT_SKEW = 0.8
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The three scores of a pair and the verdict drawn from them."""
+
+    similarity: float
+    jaccard: float
+    containment: float
+    kind: str | None  # None: rejected
+    contained: str | None = None
+
+
+def score_pair(text_a: str, text_b: str, set_a: np.ndarray, set_b: np.ndarray, params: Params) -> Scores:
+    """Score two normalised texts and their shingle sets, and decide the match kind.
+
+    >>> from paradup.shingles import normalize, shingle_set
+    >>> a = normalize("the quick brown fox jumps over the lazy dog near the river bank")
+    >>> b = normalize("the quick brown fox jumps over the lazy dog")
+    >>> s = score_pair(a, b, shingle_set(a, 3), shingle_set(b, 3), Params())
+    >>> s.kind, s.contained, s.containment
+    ('containment', 'b', 1.0)
+    """
+    if text_a == text_b:
+        return Scores(1.0, 1.0, 1.0, "exact")
+    sim = fuzz.ratio(text_a, text_b) / 100.0
+    jac = jaccard(set_a, set_b)
+    con = containment(set_a, set_b)
+    small, large = sorted((set_a.size, set_b.size))
+    if con >= params.min_containment and small < _CONTAINMENT_SKEW * large:
+        side = "a" if set_a.size < set_b.size else "b"
+        return Scores(sim, jac, con, "containment", side)
+    if sim >= params.min_similarity or jac >= params.threshold:
+        return Scores(sim, jac, con, "near")
+    return Scores(sim, jac, con, None)
+
+
+def verify_candidates(
+    pairs: np.ndarray, texts: Sequence[str], sets: Sequence[np.ndarray], params: Params
+) -> list[Match]:
+    """Return the candidate ``pairs`` that verify, as :class:`Match` (ids as given).
+
+    Args:
+        pairs: ``[m, 2]`` ids into ``texts`` and ``sets``, ``a < b``.
+        texts: normalised texts.
+        sets: sorted distinct shingle hashes of each text.
+        params: thresholds in force.
+    """
+    out = []
+    for a, b in pairs.tolist():
+        s = score_pair(texts[a], texts[b], sets[a], sets[b], params)
+        if s.kind is not None:
+            out.append(Match(a, b, s.kind, _r(s.similarity), _r(s.jaccard), _r(s.containment), s.contained))
+    return out
+
+
+def word_diff(text_a: str, text_b: str) -> list[tuple[str, str, str]]:
+    """Return the word-level differences of two texts as ``(op, words_a, words_b)``.
+
+    ``op`` is ``equal``, ``replace``, ``delete`` (only in a) or ``insert`` (only in b).
+
+    >>> word_diff("protests continue as the crowds", "protests continued as crowds")
+    [('equal', 'protests', 'protests'), ('replace', 'continue', 'continued'), ('equal', 'as', 'as'), ('delete', 'the', ''), ('equal', 'crowds', 'crowds')]
+    """
+    wa, wb = text_a.split(), text_b.split()
+    return [
+        (op.tag, " ".join(wa[op.src_start : op.src_end]), " ".join(wb[op.dest_start : op.dest_end]))
+        for op in Levenshtein.opcodes(wa, wb)
+    ]
+
+
+def _r(x: float) -> float:
+    return round(float(x), 4)

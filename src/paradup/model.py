@@ -1,0 +1,210 @@
+"""Frozen dataclasses passed between the pipeline stages.
+
+Positions: ``index`` is 0-based; ``line_start``/``line_end`` are 1-based and
+inclusive, as editors show them; ``char_start``/``char_end`` are 0-based
+offsets into :attr:`Document.text` (end exclusive).  Every score
+(``similarity``, ``jaccard``, ``containment``) lies in [0, 1].
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+MATCH_KINDS = ("exact", "near", "containment")
+
+
+class InputError(ValueError):
+    """Bad input or parameters: the CLI prints it as one ``Error:`` line, exit 2."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document: a file, or one record of a JSONL corpus.
+
+    ``id`` is unique in a run; ``path`` is relative to the scanned root
+    (``-`` for stdin).  ``text`` is the decoded text paragraphs are cut from.
+    """
+
+    id: str
+    path: str
+    text: str
+    format: str = "text"
+    record: int | None = None
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """A file that was skipped or read with a caveat (reported, never fatal)."""
+
+    path: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of a document: the unit paradup matches.
+
+    ``text`` is the paragraph as a reader sees it: hard-wrapped lines joined
+    with a space and words hyphenated across a line break rejoined.  The
+    character span covers the original text, blank lines excluded.
+    """
+
+    doc: int
+    index: int
+    line_start: int
+    line_end: int
+    char_start: int
+    char_end: int
+    text: str
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass(frozen=True)
+class Match:
+    """A verified pair of paragraphs, ``a < b`` as global paragraph ids.
+
+    ``kind`` is ``exact`` (equal after normalisation), ``near`` (similar as a
+    whole) or ``containment`` (one is, for the most part, inside the other;
+    ``contained`` says which side: ``"a"`` or ``"b"``).
+    """
+
+    a: int
+    b: int
+    kind: str
+    similarity: float
+    jaccard: float
+    containment: float
+    contained: str | None = None
+
+    @property
+    def strength(self) -> float:
+        """The score the match was accepted on: containment for a containment,
+        else the larger of similarity and Jaccard."""
+        if self.kind == "containment":
+            return self.containment
+        return max(self.similarity, self.jaccard)
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A group of paragraphs that are copies of one text.
+
+    ``weakest`` is the strength of the weakest link that holds it together.
+    """
+
+    id: int
+    kind: str
+    members: tuple[int, ...]
+    representative: int
+    weakest: float
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of consecutive paragraphs ``index_start..index_end`` (inclusive) of one document."""
+
+    doc: int
+    index_start: int
+    index_end: int
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of paragraphs reprinted as a unit: ``a`` comes first in corpus order.
+
+    ``pairs`` are the aligned paragraph indexes ``(index in a, index in b)``;
+    a split paragraph appears twice on one side, a moved one out of order.
+    """
+
+    id: int
+    a: Span
+    b: Span
+    pairs: tuple[tuple[int, int], ...]
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a scan found; renderers turn it into text, JSON or CSV."""
+
+    params: Params
+    documents: tuple[Document, ...]
+    paragraphs: tuple[Paragraph, ...]
+    matches: tuple[Match, ...]
+    clusters: tuple[Cluster, ...]
+    blocks: tuple[Block, ...]
+    problems: tuple[InputProblem, ...] = ()
+    stats: dict = field(default_factory=dict)
+    root: str = "."
+
+    def paragraph(self, doc: int, index: int) -> Paragraph:
+        """Return paragraph ``index`` of document ``doc`` (paragraphs are in corpus order)."""
+        first = bisect_left(self.paragraphs, doc, key=lambda p: p.doc)
+        return self.paragraphs[first + index]
+
+
+@dataclass(frozen=True)
+class Params:
+    """Every setting of a scan, validated on creation.
+
+    ``threshold`` is the Jaccard similarity LSH is tuned to catch (datasketch's
+    ``threshold``); ``bands``/``rows`` are chosen from it unless given.
+
+    >>> Params(threshold=0.5).bands, Params(threshold=0.5).rows
+    (25, 5)
+    >>> Params(threshold=1.5)
+    Traceback (most recent call last):
+    ...
+    paradup.model.InputError: threshold must be in (0, 1]; got 1.5
+    """
+
+    threshold: float = 0.4
+    num_perm: int = 128
+    seed: int = 1
+    shingle_size: int = 3
+    min_words: int = 8
+    min_similarity: float = 0.8
+    min_containment: float = 0.8
+    core_similarity: float = 0.9
+    max_gap: int = 1
+    min_block: int = 2
+    max_bucket: int = 64
+    bands: int | None = None
+    rows: int | None = None
+    scheme: str = "affine32"
+    hash: str = "xxh32"
+
+    def __post_init__(self) -> None:
+        _check(0 < self.threshold <= 1, f"threshold must be in (0, 1]; got {self.threshold}")
+        for name in ("min_similarity", "min_containment", "core_similarity"):
+            value = getattr(self, name)
+            _check(0 < value <= 1, f"{name} must be in (0, 1]; got {value}")
+        _check(2 <= self.num_perm <= 4096, f"num_perm must be in [2, 4096]; got {self.num_perm}")
+        _check(0 <= self.seed < 2**32, f"seed must be in [0, 2**32); got {self.seed}")
+        _check(1 <= self.shingle_size <= 16, f"shingle_size must be in [1, 16]; got {self.shingle_size}")
+        _check(self.min_words >= 1, f"min_words must be at least 1; got {self.min_words}")
+        _check(self.max_gap >= 0, f"max_gap must be at least 0; got {self.max_gap}")
+        _check(self.min_block >= 2, f"min_block must be at least 2; got {self.min_block}")
+        _check(self.max_bucket >= 2, f"max_bucket must be at least 2; got {self.max_bucket}")
+        _check(self.scheme == "affine32", f"scheme must be 'affine32'; got {self.scheme!r}")
+        _check(self.hash == "xxh32", f"hash must be 'xxh32'; got {self.hash!r}")
+        if self.bands is None or self.rows is None:
+            _check(self.bands is None and self.rows is None, "give both bands and rows, or neither")
+            from paradup.candidates import choose_bands
+
+            bands, rows = choose_bands(self.threshold, self.num_perm)
+            object.__setattr__(self, "bands", bands)
+            object.__setattr__(self, "rows", rows)
+        _check(
+            self.bands >= 1 and self.rows >= 1 and self.bands * self.rows <= self.num_perm,
+            f"bands x rows must be at most num_perm ({self.num_perm}); got {self.bands} x {self.rows}",
+        )
+
+
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise InputError(message)

@@ -1,0 +1,54 @@
+"""Write reports: to stdout, or atomically to a file that is never an input."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from paradup.model import InputError
+
+
+def write_output(text: str, output: Path | None, inputs: Sequence[str] = ()) -> None:
+    """Write ``text`` to ``output``, or to stdout when ``output`` is None.
+
+    The file is written to a temporary file beside it and renamed into place,
+    so a crash leaves the old file or the new one, never half of one.
+
+    Raises:
+        InputError: ``output`` is a folder, is in a folder that does not
+            exist, or is one of the ``inputs``.
+    """
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    _check_target(output, inputs)
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _check_target(output: Path, inputs: Sequence[str]) -> None:
+    if output.is_dir():
+        raise InputError(f"--output {output} is a folder; give a file name")
+    if not output.parent.is_dir():
+        raise InputError(f"--output {output}: folder {output.parent} does not exist")
+    if output.exists():
+        for path in inputs:
+            if path != "-" and Path(path).exists() and _inside(output, Path(path)):
+                raise InputError(f"--output {output} is one of the inputs; paradup never writes over its input")
+
+
+def _inside(output: Path, path: Path) -> bool:
+    out, src = output.resolve(), path.resolve()
+    return out == src or (src.is_dir() and src in out.parents)

@@ -1,0 +1,224 @@
+"""Run the stages end to end: documents in, :class:`~paradup.model.Report` out.
+
+Stages (each timed in ``Report.stats["seconds"]``):
+
+1. ``paragraphs``: split every document;
+2. ``exact``: normalise and group equal texts into *nodes* (exact copies are one node);
+3. ``signatures``: shingle and MinHash every node of at least ``min_words`` words;
+4. ``candidates``: LSH banding, plus nodes that share a whole sentence (containment);
+5. ``verify``: score candidates, keep the matches;
+6. ``clusters`` and ``blocks``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import xxhash
+from rapidfuzz import fuzz
+
+from paradup.blocks import Link, find_blocks
+from paradup.candidates import find_candidates, group_pairs
+from paradup.clusters import cluster_matches
+from paradup.matches import verify_candidates
+from paradup.model import Cluster, Document, InputProblem, Match, Paragraph, Params, Report
+from paradup.paragraphs import split_paragraphs
+from paradup.shingles import normalize, shingle_set, split_sentences
+from paradup.signatures import compute_signatures
+
+Progress = Callable[[str], None]
+# Loose matching only extends a block at its ends, where the run around it
+# already vouches for the pair.
+_LOOSE_RATIO = 0.7
+_LOOSE_TOKEN_SET = 0.9
+
+
+@dataclass(frozen=True)
+class Nodes:
+    """Distinct normalised texts and the paragraphs that carry each of them."""
+
+    texts: tuple[str, ...]
+    members: tuple[tuple[int, ...], ...]
+    words: np.ndarray
+
+
+def find_duplicates(
+    documents: Sequence[Document],
+    params: Params | None = None,
+    problems: Sequence[InputProblem] = (),
+    root: str = ".",
+    progress: Progress | None = None,
+) -> Report:
+    """Find repeated paragraphs and blocks in ``documents``.
+
+    >>> from paradup.model import Document
+    >>> text = "Alpha beta gamma delta epsilon zeta eta theta.\\n\\nOther words here.\\n\\n"
+    >>> report = find_duplicates([Document("a", "a.txt", text), Document("b", "b.txt", text)])
+    >>> [(c.kind, len(c.members)) for c in report.clusters]
+    [('exact', 2), ('exact', 2)]
+    """
+    params = params or Params()
+    seconds: dict[str, float] = {}
+    stage = _stage_timer(seconds, progress)
+    with stage("paragraphs"):
+        paragraphs = [p for i, d in enumerate(documents) for p in split_paragraphs(d.text, i)]
+    with stage("exact"):
+        nodes = group_exact(paragraphs)
+    long_ids = np.flatnonzero(nodes.words >= params.min_words)
+    with stage("signatures"):
+        sets = {int(i): shingle_set(nodes.texts[i], params.shingle_size) for i in long_ids}
+        signatures = compute_signatures([sets[int(i)] for i in long_ids], params.num_perm, params.seed)
+    with stage("candidates"):
+        lsh = find_candidates(signatures, long_ids, params.bands, params.rows, params.max_bucket)
+        sentence = sentence_candidates(paragraphs, nodes, long_ids, params)
+        pairs = np.unique(np.concatenate([lsh, sentence]), axis=0) if len(lsh) + len(sentence) else lsh
+    with stage("verify"):
+        node_matches = verify_candidates(pairs, nodes.texts, _SetView(sets), params)
+    with stage("clusters"):
+        clusters = build_clusters(nodes, node_matches, params)
+        matches = paragraph_matches(nodes, node_matches)
+    with stage("blocks"):
+        blocks = find_blocks(paragraphs, block_links(nodes, node_matches, params), params, _loose(nodes, paragraphs))
+    stats = {
+        "documents": len(documents),
+        "paragraphs": len(paragraphs),
+        "distinct": len(nodes.texts),
+        "short": sum(len(nodes.members[i]) for i in np.flatnonzero(nodes.words < params.min_words).tolist()),
+        "empty": len(paragraphs) - sum(len(m) for m in nodes.members),
+        "candidates": int(len(pairs)),
+        "candidates_lsh": int(len(lsh)),
+        "candidates_sentence": int(len(sentence)),
+        "verified": len(node_matches),
+        "matches": len(matches),
+        "clusters": len(clusters),
+        "blocks": len(blocks),
+        "seconds": {k: round(v, 4) for k, v in seconds.items()},
+    }
+    return Report(params, tuple(documents), tuple(paragraphs), tuple(matches), tuple(clusters), tuple(blocks),
+                  tuple(problems), stats, root)
+
+
+def group_exact(paragraphs: Sequence[Paragraph]) -> Nodes:
+    """Group paragraphs whose normalised texts are equal; empty texts are left out.
+
+    Node ids follow corpus order of each text's first appearance.
+    """
+    index: dict[str, int] = {}
+    members: list[list[int]] = []
+    for gid, p in enumerate(paragraphs):
+        norm = normalize(p.text)
+        if not norm:
+            continue
+        node = index.setdefault(norm, len(index))
+        if node == len(members):
+            members.append([])
+        members[node].append(gid)
+    texts = tuple(index)
+    words = np.fromiter((t.count(" ") + 1 for t in texts), dtype=np.int64, count=len(texts))
+    return Nodes(texts, tuple(tuple(m) for m in members), words)
+
+
+def sentence_candidates(
+    paragraphs: Sequence[Paragraph], nodes: Nodes, long_ids: np.ndarray, params: Params
+) -> np.ndarray:
+    """Return node pairs that share a whole sentence of at least ``min_words`` words.
+
+    This finds a paragraph split in two, or quoted inside a longer one, whose
+    Jaccard similarity with its original is too low for LSH to catch.
+    """
+    keys, ids = [], []
+    for node in long_ids.tolist():
+        text = paragraphs[nodes.members[node][0]].text
+        for sentence in split_sentences(text):
+            norm = normalize(sentence)
+            if norm.count(" ") + 1 >= params.min_words:
+                keys.append(xxhash.xxh3_64_intdigest(norm.encode("utf-8")))
+                ids.append(node)
+    if not keys:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = group_pairs(np.array(keys, dtype=np.uint64), np.array(ids, dtype=np.int64), params.max_bucket)
+    return pairs[pairs[:, 0] != pairs[:, 1]]
+
+
+def build_clusters(nodes: Nodes, node_matches: Sequence[Match], params: Params) -> list[Cluster]:
+    """Return paragraph clusters: node clusters expanded, plus exact-only groups."""
+    grouped = cluster_matches(len(nodes.texts), node_matches, params)
+    in_cluster = {n for c in grouped for n in c.nodes}
+    raw = [(c.nodes, c.kind, c.weakest) for c in grouped]
+    raw += [((n,), "exact", 1.0) for n, m in enumerate(nodes.members) if len(m) > 1 and n not in in_cluster]
+    out = []
+    for node_ids, kind, weakest in raw:
+        members = tuple(sorted(p for n in node_ids for p in nodes.members[n]))
+        out.append((members, kind, weakest))
+    out.sort(key=lambda c: c[0][0])
+    return [Cluster(i, kind, members, members[0], weakest) for i, (members, kind, weakest) in enumerate(out)]
+
+
+def paragraph_matches(nodes: Nodes, node_matches: Sequence[Match]) -> list[Match]:
+    """Return matches between paragraphs: each exact copy against its first
+    occurrence, and each verified node match between the first occurrences."""
+    out = [Match(m[0], p, "exact", 1.0, 1.0, 1.0) for m in nodes.members for p in m[1:]]
+    for m in node_matches:
+        a, b = nodes.members[m.a][0], nodes.members[m.b][0]
+        out.append(Match(a, b, m.kind, m.similarity, m.jaccard, m.containment, m.contained))
+    return sorted(out, key=lambda m: (m.a, m.b))
+
+
+def block_links(nodes: Nodes, node_matches: Sequence[Match], params: Params) -> list[Link]:
+    """Return every linked paragraph pair, skipping texts repeated more than
+    ``max_bucket`` times (boilerplate is reported by clusters, not blocks)."""
+    def small(node: int) -> bool:
+        return len(nodes.members[node]) <= params.max_bucket
+
+    links = []
+    for members in nodes.members:
+        if len(members) <= params.max_bucket:
+            links += [Link(p, q, 1.0) for i, p in enumerate(members) for q in members[i + 1 :]]
+    for m in node_matches:
+        if small(m.a) and small(m.b):
+            links += [Link(min(p, q), max(p, q), m.strength) for p in nodes.members[m.a] for q in nodes.members[m.b]]
+    return links
+
+
+def _loose(nodes: Nodes, paragraphs: Sequence[Paragraph]):
+    norms = {p: text for text, members in zip(nodes.texts, nodes.members) for p in members}
+
+    def loose(p: int, q: int) -> float | None:
+        a, b = norms.get(p), norms.get(q)
+        if not a or not b:
+            return None
+        ratio = fuzz.ratio(a, b) / 100.0
+        if ratio >= _LOOSE_RATIO:
+            return round(ratio, 4)
+        shorter = min(a.count(" "), b.count(" ")) + 1
+        if shorter >= 3 and fuzz.token_set_ratio(a, b) / 100.0 >= _LOOSE_TOKEN_SET:
+            return round(ratio, 4)
+        return None
+
+    return loose
+
+
+class _SetView:
+    """Index shingle sets by node id (only long nodes have one)."""
+
+    def __init__(self, sets: dict[int, np.ndarray]) -> None:
+        self._sets = sets
+
+    def __getitem__(self, node: int) -> np.ndarray:
+        return self._sets[node]
+
+
+def _stage_timer(seconds: dict[str, float], progress: Progress | None):
+    @contextmanager
+    def stage(name: str):
+        if progress is not None:
+            progress(name)
+        start = time.perf_counter()
+        yield
+        seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
+
+    return stage

@@ -1,0 +1,98 @@
+"""The JSON report: one versioned object (``schema_version`` 1)."""
+
+from __future__ import annotations
+
+import json
+
+from paradup import __version__
+from paradup.model import Block, Match, Report, Span
+from paradup.reports.common import doc_id, params_dict, preview, stats_dict
+
+SCHEMA_VERSION = 1
+
+
+def to_dict(report: Report, timings: bool = True) -> dict:
+    """Return the report as plain data, the same schema the JSON and HTML reports carry."""
+    counts = [0] * len(report.documents)
+    for p in report.paragraphs:
+        counts[p.doc] += 1
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "version": __version__,
+        "params": params_dict(report),
+        "stats": stats_dict(report, timings),
+        "documents": [{"id": d.id, "path": d.path, "paragraphs": n} for d, n in zip(report.documents, counts)],
+        "clusters": [_cluster(report, c) for c in report.clusters],
+        "matches": [_match(report, m) for m in report.matches],
+        "blocks": [_block(report, b) for b in report.blocks],
+        "problems": [{"path": p.path, "message": p.message} for p in report.problems],
+    }
+
+
+def render(report: Report, timings: bool = True) -> str:
+    """Render the report as indented, key-ordered JSON."""
+    return json.dumps(to_dict(report, timings), ensure_ascii=False, indent=2) + "\n"
+
+
+def _member(report: Report, gid: int) -> dict:
+    p = report.paragraphs[gid]
+    return {
+        "doc": doc_id(report, p),
+        "index": p.index,
+        "line_start": p.line_start,
+        "line_end": p.line_end,
+        "char_start": p.char_start,
+        "char_end": p.char_end,
+        "words": p.words,
+        "preview": preview(p.text),
+    }
+
+
+def _cluster(report: Report, c) -> dict:
+    rep = report.paragraphs[c.representative]
+    return {
+        "id": c.id,
+        "kind": c.kind,
+        "size": len(c.members),
+        "weakest": c.weakest,
+        "members": [_member(report, m) for m in c.members],
+        "representative": {"doc": doc_id(report, rep), "index": rep.index},
+    }
+
+
+def _match(report: Report, m: Match) -> dict:
+    def side(gid: int) -> dict:
+        p = report.paragraphs[gid]
+        return {"doc": doc_id(report, p), "index": p.index, "line_start": p.line_start}
+
+    return {
+        "a": side(m.a),
+        "b": side(m.b),
+        "kind": m.kind,
+        "similarity": m.similarity,
+        "jaccard": m.jaccard,
+        "containment": m.containment,
+        "contained": m.contained,
+    }
+
+
+def span_dict(report: Report, span: Span) -> dict:
+    first = report.paragraph(span.doc, span.index_start)
+    last = report.paragraph(span.doc, span.index_end)
+    return {
+        "doc": report.documents[span.doc].id,
+        "index_start": span.index_start,
+        "index_end": span.index_end,
+        "line_start": first.line_start,
+        "line_end": last.line_end,
+    }
+
+
+def _block(report: Report, b: Block) -> dict:
+    return {
+        "id": b.id,
+        "a": span_dict(report, b.a),
+        "b": span_dict(report, b.b),
+        "pairs": [list(pair) for pair in b.pairs],
+        "similarity": b.similarity,
+    }

@@ -1,0 +1,126 @@
+"""The human report: a summary, then blocks, then clusters with their differences."""
+
+from __future__ import annotations
+
+from paradup import __version__
+from paradup.matches import word_diff
+from paradup.model import Block, Cluster, Match, Report
+from paradup.reports.common import member_links, params_dict, preview
+
+_DIFF_LIMIT = 6  # changes shown per member; the rest are counted
+
+
+def render(report: Report, timings: bool = True) -> str:
+    """Render the report for a terminal."""
+    lines = _header(report, timings)
+    lines += _documents(report)
+    if report.blocks:
+        lines += ["", f"Blocks ({len(report.blocks)})"]
+        for block in report.blocks:
+            lines += _block(report, block)
+    if report.clusters:
+        links = member_links(report)
+        lines += ["", f"Clusters ({len(report.clusters)})"]
+        for cluster in report.clusters:
+            lines += _cluster(report, cluster, links)
+    if report.problems:
+        lines += ["", f"Problems ({len(report.problems)})"]
+        lines += [f"  {p.path}: {p.message}" for p in report.problems]
+    return "\n".join(lines) + "\n"
+
+
+def _header(report: Report, timings: bool) -> list[str]:
+    s, p = report.stats, params_dict(report)
+    repeated = sum(len(c.members) for c in report.clusters)
+    lines = [
+        f"paradup {__version__}: {_n(s['documents'], 'document')}, {_n(s['paragraphs'], 'paragraph')}"
+        f" ({s['short']} under {p['min_words']} words: exact matching only)",
+        f"LSH: threshold {p['threshold']}, num_perm {p['num_perm']} = {p['bands']} bands x {p['rows']} rows"
+        f" (effective threshold {p['effective_threshold']:.3f}), seed {p['seed']}, word {p['shingle_size']}-shingles",
+        f"Found: {_n(len(report.clusters), 'cluster')} ({_n(repeated, 'paragraph')}),"
+        f" {_n(len(report.blocks), 'block')}, {_n(len(report.matches), 'match', 'matches')}"
+        f" ({s['candidates']} candidates verified into {s['verified']})",
+    ]
+    if timings:
+        lines.append("Seconds: " + ", ".join(f"{k} {v:.3f}" for k, v in s["seconds"].items()))
+    return lines
+
+
+def _documents(report: Report) -> list[str]:
+    repeated = [0] * len(report.documents)
+    for c in report.clusters:
+        for m in c.members:
+            repeated[report.paragraphs[m].doc] += 1
+    in_blocks = [0] * len(report.documents)
+    for b in report.blocks:
+        in_blocks[b.a.doc] += 1
+        in_blocks[b.b.doc] += b.b.doc != b.a.doc
+    counts = [0] * len(report.documents)
+    for p in report.paragraphs:
+        counts[p.doc] += 1
+    lines = ["", "Documents"]
+    for d, doc in enumerate(report.documents):
+        lines.append(f"  {doc.id}: {_n(counts[d], 'paragraph')}, {repeated[d]} repeated, {_n(in_blocks[d], 'block')}")
+    return lines
+
+
+def _block(report: Report, block: Block) -> list[str]:
+    lines = [f"  Block {block.id}: {_span(report, block.a)}  =  {_span(report, block.b)}"
+             f"  ({len(block.pairs)} aligned pairs, similarity {block.similarity:.3f})"]
+    for i, j in block.pairs:
+        pa, pb = report.paragraph(block.a.doc, i), report.paragraph(block.b.doc, j)
+        lines.append(f"    [{i}] line {pa.line_start:<5} ~ [{j}] line {pb.line_start:<5} {preview(pa.text, 60)}")
+    return lines
+
+
+def _span(report: Report, span) -> str:
+    first, last = report.paragraph(span.doc, span.index_start), report.paragraph(span.doc, span.index_end)
+    doc = report.documents[span.doc].id
+    return f"{doc} [{span.index_start}-{span.index_end}] lines {first.line_start}-{last.line_end}"
+
+
+def _cluster(report: Report, cluster: Cluster, links: dict[int, Match]) -> list[str]:
+    lines = [f"  Cluster {cluster.id} ({cluster.kind}, {_n(len(cluster.members), 'paragraph')},"
+             f" weakest link {cluster.weakest:.3f})"]
+    rep = report.paragraphs[cluster.representative]
+    for gid in cluster.members:
+        p = report.paragraphs[gid]
+        where = f"{report.documents[p.doc].id}:{p.line_start} [{p.index}]"
+        if gid == cluster.representative:
+            lines.append(f"    * {where}  {preview(p.text)}")
+            continue
+        link = links.get(gid)
+        lines.append(f"    - {where}  {_scores(link, gid)}")
+        if link is not None and link.kind != "exact" and (link.a == cluster.representative or link.b == cluster.representative):
+            lines += _changes(rep.text, p.text)
+    return lines
+
+
+def _scores(link: Match | None, gid: int) -> str:
+    if link is None:
+        return "exact"
+    if link.kind == "exact":
+        return "exact copy"
+    text = f"{link.kind}: similarity {link.similarity:.3f}, jaccard {link.jaccard:.3f}, containment {link.containment:.3f}"
+    if link.contained is not None:
+        inside = (link.contained == "a") == (link.a == gid)
+        text += " (this one is contained)" if inside else " (this one contains the other)"
+    return text
+
+
+def _changes(old: str, new: str) -> list[str]:
+    ops = [op for op in word_diff(old, new) if op[0] != "equal"]
+    shown = []
+    for tag, a, b in ops[:_DIFF_LIMIT]:
+        if tag == "replace":
+            shown.append(f'"{preview(a, 40)}" -> "{preview(b, 40)}"')
+        elif tag == "delete":
+            shown.append(f'-"{preview(a, 40)}"')
+        else:
+            shown.append(f'+"{preview(b, 40)}"')
+    more = f" (+{len(ops) - _DIFF_LIMIT} more)" if len(ops) > _DIFF_LIMIT else ""
+    return [f"        changes: {'; '.join(shown)}{more}"] if shown else []
+
+
+def _n(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"

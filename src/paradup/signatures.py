@@ -1,0 +1,79 @@
+"""MinHash signatures of many shingle sets at once, bit-identical to datasketch.
+
+datasketch 2.0's default ``affine32`` scheme hashes a value ``h`` (32 bits)
+as ``a * fmix32(h) + b mod 2**32`` for each of ``num_perm`` pairs ``(a, b)``
+and keeps the minimum.  We take ``(a, b)`` from
+``datasketch.MinHash(num_perm, seed).permutations`` and apply them to a whole
+batch of paragraphs as one ``[num_perm, shingles]`` array, which is several
+times faster than a ``MinHash`` object per paragraph (research/perf.md §4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+_EMPTY = np.uint32(0xFFFFFFFF)
+_BATCH = 256
+
+
+@lru_cache(maxsize=8)
+def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return datasketch's ``affine32`` permutation columns ``(a, b)`` as uint32.
+
+    >>> a, b = permutations(4, 1)
+    >>> a.dtype, a.shape
+    (dtype('uint32'), (4,))
+    """
+    from datasketch import MinHash
+
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    return a.astype(np.uint32), b.astype(np.uint32)
+
+
+def fmix32(hv: np.ndarray) -> np.ndarray:
+    """Apply the MurmurHash3 32-bit finalizer, as datasketch does before permuting.
+
+    >>> int(fmix32(np.array([1], dtype=np.uint32))[0])
+    1364076727
+    """
+    hv = hv ^ (hv >> np.uint32(16))
+    hv = hv * np.uint32(0x85EBCA6B)
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * np.uint32(0xC2B2AE35)
+    return hv ^ (hv >> np.uint32(16))
+
+
+def compute_signatures(shingle_sets: Sequence[np.ndarray], num_perm: int, seed: int) -> np.ndarray:
+    """Return the MinHash signatures of ``shingle_sets`` as a ``[n, num_perm]`` uint32 array.
+
+    An empty set gets the all-``0xFFFFFFFF`` signature of an empty ``MinHash``.
+
+    Args:
+        shingle_sets: uint32 shingle hashes, one array per paragraph.
+        num_perm: number of permutations (signature length).
+        seed: datasketch seed the permutations are drawn with.
+
+    >>> sig = compute_signatures([np.array([1, 2], dtype=np.uint32)], 8, 1)
+    >>> sig.shape, sig.dtype
+    ((1, 8), dtype('uint32'))
+    """
+    a, b = permutations(num_perm, seed)
+    out = np.full((len(shingle_sets), num_perm), _EMPTY, dtype=np.uint32)
+    for start in range(0, len(shingle_sets), _BATCH):
+        _sign_batch(shingle_sets[start : start + _BATCH], a, b, out[start : start + _BATCH])
+    return out
+
+
+def _sign_batch(sets: Sequence[np.ndarray], a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+    sizes = np.fromiter((s.size for s in sets), dtype=np.int64, count=len(sets))
+    nonempty = np.flatnonzero(sizes)
+    if nonempty.size == 0:
+        return
+    hv = fmix32(np.concatenate([sets[i] for i in nonempty]).astype(np.uint32, copy=False))
+    offsets = np.concatenate(([0], np.cumsum(sizes[nonempty])[:-1]))
+    # [num_perm, S] keeps each permutation's row contiguous for reduceat.
+    phv = a[:, None] * hv[None, :] + b[:, None]
+    out[nonempty] = np.minimum.reduceat(phv, offsets, axis=1).T
