@@ -27,7 +27,7 @@ _FOLD = str.maketrans(
 )
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _NON_WORD = re.compile(r"[\W_]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[.!?…][\"'”’»)\]])\s+|\n+")
 
 
 def normalize(text: str) -> str:

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from paradup.blocks import Link, find_blocks
+from paradup.model import Params
+from paradup.paragraphs import split_paragraphs
+
+
+def paras(n_a, n_b):
+    """Two documents of n_a and n_b paragraphs (ids 0..n_a-1, then n_a..)."""
+    a = split_paragraphs("\n\n".join(f"A{i}." for i in range(n_a)), 0)
+    b = split_paragraphs("\n\n".join(f"B{i}." for i in range(n_b)), 1)
+    return a + b
+
+
+def block_spans(blocks):
+    return [(b.a.doc, b.a.index_start, b.a.index_end, b.b.doc, b.b.index_start, b.b.index_end) for b in blocks]
+
+
+def test_a_run_with_a_dropped_paragraph_is_one_block():
+    ps = paras(6, 6)
+    links = [Link(i, 6 + j, 1.0) for i, j in [(0, 0), (1, 1), (3, 2), (4, 3), (5, 4)]]  # A2 dropped
+    assert block_spans(find_blocks(ps, links, Params())) == [(0, 0, 5, 1, 0, 4)]
+
+
+def test_a_split_paragraph_and_a_moved_one_stay_inside_the_block():
+    ps = paras(5, 7)
+    pairs = [(0, 0), (1, 1), (1, 2), (2, 3), (3, 5), (4, 6), (2, 4)]  # A1 split in B1+B2; A2 also at B4 (moved)
+    blocks = find_blocks(ps, [Link(i, 5 + j, 0.9) for i, j in pairs], Params())
+    assert block_spans(blocks) == [(0, 0, 4, 1, 0, 6)]
+    assert set(blocks[0].pairs) == set(pairs)
+
+
+def test_gaps_longer_than_max_gap_end_the_block():
+    ps = paras(10, 10)
+    links = [Link(i, 10 + i, 1.0) for i in (0, 1, 2, 6, 7, 8)]
+    assert block_spans(find_blocks(ps, links, Params(max_gap=1))) == [(0, 0, 2, 1, 0, 2), (0, 6, 8, 1, 6, 8)]
+    assert block_spans(find_blocks(ps, links, Params(max_gap=3))) == [(0, 0, 8, 1, 0, 8)]
+
+
+def test_a_lone_matching_pair_is_not_a_block():
+    assert find_blocks(paras(3, 3), [Link(0, 3, 1.0)], Params()) == []
+
+
+def test_ends_extend_over_loosely_matching_neighbours():
+    ps = paras(4, 4)
+    links = [Link(1, 5, 1.0), Link(2, 6, 1.0)]
+    loose = {(0, 4): 0.75, (3, 7): 0.72}
+    blocks = find_blocks(ps, links, Params(), loose=lambda p, q: loose.get((p, q)))
+    assert block_spans(blocks) == [(0, 0, 3, 1, 0, 3)]
+
+
+def test_a_paragraph_repeated_in_a_row_is_not_a_block_with_itself():
+    ps = split_paragraphs("X.\n\nX.\n\nX.\n\nX.", 0)
+    links = [Link(i, j, 1.0) for i in range(4) for j in range(i + 1, 4)]
+    for b in find_blocks(ps, links, Params()):
+        assert b.a.index_end < b.b.index_start

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from datasketch import LeanMinHash, MinHashLSH
+from planted import build
+
+from paradup.candidates import choose_bands, find_candidates, group_pairs, lsh_probability, lsh_threshold
+from paradup.paragraphs import split_paragraphs
+from paradup.shingles import normalize, shingle_set
+from paradup.signatures import compute_signatures
+
+
+def test_lsh_maths_follow_the_textbook_formulas():
+    assert lsh_threshold(20, 5) == pytest.approx((1 / 20) ** (1 / 5))
+    assert lsh_probability(0.6, 20, 5) == pytest.approx(1 - (1 - 0.6**5) ** 20)
+    curve = [lsh_probability(s / 10, 32, 4) for s in range(11)]
+    assert curve == sorted(curve) and curve[0] == 0.0 and curve[-1] == 1.0
+
+
+def test_bands_and_rows_are_datasketchs_choice():
+    for threshold in (0.3, 0.5, 0.8):
+        lsh = MinHashLSH(threshold=threshold, num_perm=128)
+        assert choose_bands(threshold, 128) == (lsh.b, lsh.r)
+
+
+def test_sort_based_banding_finds_exactly_the_pairs_minhashlsh_finds():
+    planted = build(seed=5, docs=8, per_doc=15)
+    texts = sorted({normalize(p.text) for t in planted.texts.values() for p in split_paragraphs(t)})
+    sig = compute_signatures([shingle_set(t, 3) for t in texts], 128, 1)
+    ids = np.arange(len(texts))
+    ours = {tuple(p) for p in find_candidates(sig, ids, 32, 4, max_bucket=10**6).tolist()}
+    lsh = MinHashLSH(num_perm=128, params=(32, 4))
+    for i, row in enumerate(sig):
+        lsh.insert(i, LeanMinHash(seed=1, hashvalues=row, scheme="affine32"))
+    theirs = set()
+    for i, row in enumerate(sig):
+        for j in lsh.query(LeanMinHash(seed=1, hashvalues=row, scheme="affine32")):
+            if i < j:
+                theirs.add((i, j))
+    assert ours == theirs and ours
+
+
+def test_a_huge_bucket_yields_linear_pairs_that_still_connect_every_member():
+    keys = np.zeros(1000, dtype=np.uint64)
+    pairs = group_pairs(keys, np.arange(1000), max_bucket=50)
+    assert len(pairs) < 2 * 1000
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(1000, 1000))
+    assert connected_components(graph, directed=False)[0] == 1
+
+
+def test_small_buckets_yield_every_pair_once():
+    pairs = group_pairs(np.array([3, 3, 3, 4, 4, 9]), np.array([10, 11, 12, 13, 14, 15]), max_bucket=8)
+    assert pairs.tolist() == [[10, 11], [10, 12], [11, 12], [13, 14]]

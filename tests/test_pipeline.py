@@ -1,0 +1,133 @@
+"""End-to-end behaviour of find_duplicates on planted corpora, against a brute-force reference."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from planted import build, paragraph, vocabulary
+
+from paradup import Document, Params, find_duplicates, scan_texts
+from paradup.matches import score_pair
+from paradup.pipeline import group_exact
+from paradup.shingles import shingle_set
+
+
+def located(report, gid):
+    p = report.paragraphs[gid]
+    return report.documents[p.doc].id, p.index
+
+
+def matched_pairs(report):
+    return {tuple(sorted((located(report, m.a), located(report, m.b)))): m for m in report.matches}
+
+
+def test_every_planted_repeat_is_matched_with_its_kind():
+    planted = build()
+    report = scan_texts(planted.texts)
+    found = matched_pairs(report)
+    expected_kind = {"exact": "exact", "edit": "near", "trim": "containment", "split": "containment",
+                     "quote": "containment"}
+    for (a, b), kind in planted.pairs.items():
+        key = tuple(sorted((a, b)))
+        assert key in found, f"planted {kind} {a} -> {b} not matched"
+        assert found[key].kind == expected_kind[kind]
+
+
+def test_random_paragraphs_are_never_paired():
+    planted = build()
+    report = scan_texts(planted.texts)
+    planted_keys = {tuple(sorted(k)) for k in planted.pairs}
+    extra = set(matched_pairs(report)) - planted_keys
+    assert extra == set()
+
+
+def brute_force(texts: dict[str, str], params: Params):
+    """Score every pair of distinct long texts: the slow, obviously correct reference."""
+    from paradup.paragraphs import split_paragraphs
+
+    paragraphs = [p for i, t in enumerate(texts.values()) for p in split_paragraphs(t, i)]
+    nodes = group_exact(paragraphs)
+    long_ids = [i for i in range(len(nodes.texts)) if nodes.words[i] >= params.min_words]
+    sets = {i: shingle_set(nodes.texts[i], params.shingle_size) for i in long_ids}
+    accepted = {}
+    for a, b in itertools.combinations(long_ids, 2):
+        s = score_pair(nodes.texts[a], nodes.texts[b], sets[a], sets[b], params)
+        if s.kind is not None:
+            accepted[(nodes.texts[a], nodes.texts[b])] = s
+    return accepted
+
+
+def test_fast_path_agrees_with_brute_force_on_a_small_corpus():
+    planted = build(seed=11, docs=6, per_doc=10)
+    params = Params()
+    reference = brute_force(planted.texts, params)
+    report = find_duplicates([Document(k, k, v) for k, v in planted.texts.items()], params)
+    nodes = group_exact(report.paragraphs)
+    rep_text = {members[0]: text for text, members in zip(nodes.texts, nodes.members)}
+    found = {(rep_text[m.a], rep_text[m.b]) for m in report.matches if m.kind != "exact"}
+    assert found <= set(reference)  # nothing the reference rejects
+    strong = {k for k, s in reference.items() if s.jaccard >= 0.7}
+    assert strong <= found  # P(candidate) >= 0.9998 at jaccard 0.7: all of them
+
+
+def test_same_input_and_seed_give_the_same_report():
+    planted = build(seed=3)
+    a, b = scan_texts(planted.texts), scan_texts(planted.texts)
+    assert (a.matches, a.clusters, a.blocks) == (b.matches, b.clusters, b.blocks)
+
+
+def test_exact_copies_of_short_paragraphs_cluster_but_near_ones_do_not():
+    text = "Leave a Reply\n\nBody text that is long enough to be sketched by paradup today.\n\nLeave a reply!\n\nLeave a Replies\n"
+    report = scan_texts({"a": text})
+    assert [len(c.members) for c in report.clusters] == [2]
+    assert report.stats["short"] == 3
+
+
+def test_boilerplate_in_many_documents_is_one_cluster_and_stays_linear():
+    footer = "Subscribe to our newsletter for the latest news and offers from Example Media, all rights reserved."
+    rng = random.Random(5)
+    vocab = vocabulary(rng)
+    texts = {f"d{i}.txt": f"{paragraph(rng, vocab)}\n\n{footer}\n" for i in range(300)}
+    report = scan_texts(texts, Params(max_bucket=16))
+    footers = [c for c in report.clusters if len(c.members) == 300]
+    assert len(footers) == 1 and footers[0].kind == "exact"
+    assert report.stats["matches"] == 299  # each copy against the first print, not 300*299/2 pairs
+    assert report.blocks == ()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from(["alpha beta gamma delta epsilon zeta eta theta iota kappa.",
+                                 "alpha beta gamma delta epsilon zeta eta theta iota lambda.",
+                                 "one two three four five six seven eight nine ten eleven.",
+                                 "Short one.", "lorem ipsum dolor sit amet consectetur adipiscing elit sed do."]),
+                min_size=1, max_size=14),
+       st.integers(min_value=1, max_value=3))
+def test_clusters_partition_the_matched_paragraphs_and_blocks_stay_in_place(paras, docs):
+    texts = {f"d{i}": "\n\n".join(paras[i::docs]) for i in range(docs) if paras[i::docs]}
+    report = scan_texts(texts)
+    seen: set[int] = set()
+    for c in report.clusters:
+        assert list(c.members) == sorted(set(c.members)) and c.representative in c.members
+        assert not seen & set(c.members)
+        seen |= set(c.members)
+    for m in report.matches:
+        assert m.a < m.b
+    for b in report.blocks:
+        assert b.a.index_start <= b.a.index_end and b.b.index_start <= b.b.index_end
+        for i, j in b.pairs:
+            assert b.a.index_start <= i <= b.a.index_end and b.b.index_start <= j <= b.b.index_end
+        if b.a.doc == b.b.doc:
+            assert b.a.index_end < b.b.index_start
+    again = scan_texts(texts)
+    assert (again.clusters, again.blocks, again.matches) == (report.clusters, report.blocks, report.matches)
+
+
+def test_signatures_of_exact_copies_are_computed_once():
+    text = "Same paragraph repeated across documents with enough words to be sketched here.\n"
+    report = scan_texts({f"d{i}": text for i in range(5)})
+    assert report.stats["distinct"] == 1
+    assert np.array([len(c.members) for c in report.clusters]).tolist() == [5]
