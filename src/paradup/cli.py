@@ -34,7 +34,7 @@ ShingleSize = Annotated[int, typer.Option(help="Words per shingle.")]
 MinWords = Annotated[int, typer.Option(help="Paragraphs with fewer words are matched exactly only.")]
 MinSimilarity = Annotated[float, typer.Option(help="Least rapidfuzz similarity (0-1) for a near match.")]
 MinContainment = Annotated[float, typer.Option(help="Least share of the shorter paragraph inside the longer for a containment.")]
-Fmt = Annotated[str, typer.Option("--format", "-f", help="Report format: text, json or csv.")]
+Fmt = Annotated[str, typer.Option("--format", "-f", help="Report format: text, json or csv (compare: text or json).")]
 Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to FILE (atomically) instead of stdout.")]
 
 
@@ -122,7 +122,10 @@ def show_params(
     typer.echo(render_curve(Params(threshold=threshold, num_perm=num_perm, bands=bands, rows=rows)), nl=False)
 
 
-def _check_format(fmt: str, allowed: tuple[str, ...] = ("text", "json", "csv")) -> None:
+def _check_format(fmt: str, allowed: tuple[str, ...] | None = None) -> None:
+    from paradup.reports import FORMATS
+
+    allowed = allowed or FORMATS
     if fmt not in allowed:
         raise InputError(f"--format must be one of {', '.join(allowed)}; got {fmt!r}")
 
