@@ -1,4 +1,4 @@
-"""paradup: find near-duplicate paragraphs and reprinted blocks in articles and corpora.
+r"""paradup: find near-duplicate paragraphs and reprinted blocks in articles and corpora.
 
 >>> from paradup import scan_texts
 >>> report = scan_texts({"a.txt": "Same words in a paragraph that repeats here.\n\nSame words in a paragraph that repeats here."})
