@@ -11,6 +11,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from paradup.model import (  # noqa: E402
+    ArchiveMatch,
     Block,
     Cluster,
     Document,
@@ -26,6 +27,7 @@ from paradup.pipeline import find_duplicates  # noqa: E402
 from paradup.api import scan, scan_texts  # noqa: E402
 
 __all__ = [
+    "ArchiveMatch",
     "Block",
     "Cluster",
     "Document",

@@ -128,6 +128,26 @@ class Block:
 
 
 @dataclass(frozen=True)
+class ArchiveMatch:
+    """A paragraph of this run found in an index of earlier documents (``--against``).
+
+    ``paragraph`` is the global id in this run; the ``archive_*`` fields say
+    where the earlier copy was when it was added to the index.
+    """
+
+    paragraph: int
+    archive_doc: str
+    archive_path: str
+    archive_index: int
+    archive_line_start: int
+    kind: str
+    similarity: float
+    jaccard: float
+    containment: float
+    contained: str | None = None
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything a scan found; renderers turn it into text, JSON or CSV."""
 
@@ -140,6 +160,7 @@ class Report:
     problems: tuple[InputProblem, ...] = ()
     stats: dict = field(default_factory=dict)
     root: str = "."
+    archive: tuple[ArchiveMatch, ...] = ()
 
     def paragraph(self, doc: int, index: int) -> Paragraph:
         """Return paragraph ``index`` of document ``doc`` (paragraphs are in corpus order)."""

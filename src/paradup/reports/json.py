@@ -26,6 +26,7 @@ def to_dict(report: Report, timings: bool = True) -> dict:
         "matches": [_match(report, m) for m in report.matches],
         "blocks": [_block(report, b) for b in report.blocks],
         "problems": [{"path": p.path, "message": p.message} for p in report.problems],
+        **({"archive": [_archive(report, a) for a in report.archive]} if report.archive else {}),
     }
 
 
@@ -73,6 +74,20 @@ def _match(report: Report, m: Match) -> dict:
         "jaccard": m.jaccard,
         "containment": m.containment,
         "contained": m.contained,
+    }
+
+
+def _archive(report: Report, a) -> dict:
+    p = report.paragraphs[a.paragraph]
+    return {
+        "paragraph": {"doc": doc_id(report, p), "index": p.index, "line_start": p.line_start},
+        "archive": {"doc": a.archive_doc, "path": a.archive_path, "index": a.archive_index,
+                    "line_start": a.archive_line_start},
+        "kind": a.kind,
+        "similarity": a.similarity,
+        "jaccard": a.jaccard,
+        "containment": a.containment,
+        "contained": a.contained,
     }
 
 

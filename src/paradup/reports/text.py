@@ -23,6 +23,12 @@ def render(report: Report, timings: bool = True) -> str:
         lines += ["", f"Clusters ({len(report.clusters)})"]
         for cluster in report.clusters:
             lines += _cluster(report, cluster, links)
+    if report.archive:
+        lines += ["", f"Seen before, in the archive ({len(report.archive)})"]
+        for a in report.archive:
+            p = report.paragraphs[a.paragraph]
+            lines.append(f"  {report.documents[p.doc].id}:{p.line_start} [{p.index}]  =  {a.archive_path}:"
+                         f"{a.archive_line_start} [{a.archive_index}]  {a.kind}, similarity {a.similarity:.3f}")
     if report.problems:
         lines += ["", f"Problems ({len(report.problems)})"]
         lines += [f"  {p.path}: {p.message}" for p in report.problems]
