@@ -417,19 +417,6 @@ def test_unreadable_file_is_reported_and_the_rest_read(tmp_path, monkeypatch):
     assert locked.exists()
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads mode-000 files")
-def test_chmod_000_file_is_reported(tmp_path):
-    write(tmp_path / "a.txt", "A")
-    locked = write(tmp_path / "locked.txt", "L")
-    locked.chmod(0)
-    try:
-        docs, problems, _ = read_documents([str(tmp_path)])
-    finally:
-        locked.chmod(0o644)
-    assert paths_of(docs) == ["a.txt"]
-    assert [p.path for p in problems] == ["locked.txt"]
-
-
 # --- fatal errors ----------------------------------------------------------
 
 

@@ -29,7 +29,12 @@ def choose_bands(threshold: float, num_perm: int) -> tuple[int, int]:
     """
     from datasketch import MinHashLSH
 
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    try:
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    except ValueError:
+        # datasketch finds no split with two bands or more (threshold near 1,
+        # or few permutations): one band of every row only catches near-equal pairs.
+        return 1, num_perm
     return lsh.b, lsh.r
 
 

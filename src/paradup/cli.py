@@ -147,11 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         typer.echo(f"Error: {exc.format_message()}", err=True)
         code = 2
-    except click.Abort:
+    except (typer.Abort, KeyboardInterrupt):
         typer.echo("Error: interrupted", err=True)
         code = 130
-    except BrokenPipeError:
-        code = 0
     except OSError as exc:
         typer.echo(f"Error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
         code = 2

@@ -111,6 +111,9 @@ def render_explanation(e: Explanation, fmt: str = "text") -> str:
         f"  containment  {e.containment:.4f}  (share of the smaller shingle set inside the larger)",
         f"  LSH candidate: {'yes' if e.candidate else 'no'} (chance at this jaccard {e.candidate_probability:.4f})",
     ]
+    if e.kind and e.kind != "exact" and not e.candidate:
+        lines.append("  note: not an LSH candidate at this setting, so a scan misses this pair unless"
+                     " it shares a whole sentence; a lower --threshold catches it more often")
     if e.short:
         lines.append("  one paragraph is under min_words: a scan matches it exactly only")
     lines.append("differences (word level):")

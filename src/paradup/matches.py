@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel
 
 from paradup.model import Match, Params
 from paradup.shingles import containment, jaccard
@@ -88,14 +88,21 @@ def word_diff(text_a: str, text_b: str) -> list[tuple[str, str, str]]:
 
     ``op`` is ``equal``, ``replace``, ``delete`` (only in a) or ``insert`` (only in b).
 
-    >>> word_diff("protests continue as the crowds", "protests continued as crowds")
-    [('equal', 'protests', 'protests'), ('replace', 'continue', 'continued'), ('equal', 'as', 'as'), ('delete', 'the', ''), ('equal', 'crowds', 'crowds')]
+    A deletion next to an insertion is shown as one replacement.
+
+    >>> word_diff("protests continuedas the crowds", "protests continue as the crowds")
+    [('equal', 'protests', 'protests'), ('replace', 'continuedas', 'continue as'), ('equal', 'the crowds', 'the crowds')]
     """
     wa, wb = text_a.split(), text_b.split()
-    return [
-        (op.tag, " ".join(wa[op.src_start : op.src_end]), " ".join(wb[op.dest_start : op.dest_end]))
-        for op in Levenshtein.opcodes(wa, wb)
-    ]
+    out: list[tuple[str, str, str]] = []
+    for op in Indel.opcodes(wa, wb):
+        old, new = " ".join(wa[op.src_start : op.src_end]), " ".join(wb[op.dest_start : op.dest_end])
+        if out and {out[-1][0], op.tag} == {"delete", "insert"}:
+            _, prev_old, prev_new = out.pop()
+            out.append(("replace", prev_old or old, prev_new or new))
+        else:
+            out.append((op.tag, old, new))
+    return out
 
 
 def _r(x: float) -> float:

@@ -22,8 +22,13 @@ def write_output(text: str, output: Path | None, inputs: Sequence[str] = ()) -> 
             exist, or is one of the ``inputs``.
     """
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader (| head, say) has gone: that is not an error.  Point
+            # stdout at devnull so the interpreter's final flush is quiet too.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
     _check_target(output, inputs)
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)

@@ -45,7 +45,7 @@ def _header(report: Report, timings: bool) -> list[str]:
         f" (effective threshold {p['effective_threshold']:.3f}), seed {p['seed']}, word {p['shingle_size']}-shingles",
         f"Found: {_n(len(report.clusters), 'cluster')} ({_n(repeated, 'paragraph')}),"
         f" {_n(len(report.blocks), 'block')}, {_n(len(report.matches), 'match', 'matches')}"
-        f" ({s['candidates']} candidates verified into {s['verified']})",
+        f" ({s['matches'] - s['verified']} exact copies; {s['verified']} of {s['candidates']} candidates verified)",
     ]
     if timings:
         lines.append("Seconds: " + ", ".join(f"{k} {v:.3f}" for k, v in s["seconds"].items()))
