@@ -12,6 +12,7 @@ from planted import build, paragraph, vocabulary
 
 from paradup import Document, Params, find_duplicates, scan_texts
 from paradup.matches import score_pair
+from paradup.normalize import normalize
 from paradup.pipeline import group_exact
 from paradup.shingles import shingle_set
 
@@ -50,7 +51,7 @@ def brute_force(texts: dict[str, str], params: Params):
     from paradup.paragraphs import split_paragraphs
 
     paragraphs = [p for i, t in enumerate(texts.values()) for p in split_paragraphs(t, i)]
-    nodes = group_exact(paragraphs)
+    nodes = group_exact([normalize(p.text) for p in paragraphs])
     long_ids = [i for i in range(len(nodes.texts)) if nodes.words[i] >= params.min_words]
     sets = {i: shingle_set(nodes.texts[i], params.shingle_size) for i in long_ids}
     accepted = {}
@@ -66,7 +67,7 @@ def test_fast_path_agrees_with_brute_force_on_a_small_corpus():
     params = Params()
     reference = brute_force(planted.texts, params)
     report = find_duplicates([Document(k, k, v) for k, v in planted.texts.items()], params)
-    nodes = group_exact(report.paragraphs)
+    nodes = group_exact([normalize(p.text) for p in report.paragraphs])
     rep_text = {members[0]: text for text, members in zip(nodes.texts, nodes.members)}
     found = {(rep_text[m.a], rep_text[m.b]) for m in report.matches if m.kind != "exact"}
     assert found <= set(reference)  # nothing the reference rejects

@@ -180,7 +180,7 @@ def test_json_report_is_the_plain_data_of_to_dict(seed_report):
 
 def test_json_report_carries_timings_only_when_asked(seed_report):
     timed = json.loads(render(seed_report, "json", timings=True))["stats"]
-    assert set(timed["seconds"]) >= {"paragraphs", "signatures", "candidates", "verify", "clusters", "blocks"}
+    assert set(timed["seconds"]) >= {"paragraphs", "sketch", "exact", "candidates", "verify", "clusters", "blocks"}
     assert all(v >= 0 for v in timed["seconds"].values())
     untimed = json.loads(render(seed_report, "json", timings=False))["stats"]
     assert "seconds" not in untimed
@@ -191,7 +191,7 @@ def test_json_params_state_bands_rows_and_the_effective_threshold(seed_report):
     params = json.loads(render(seed_report, "json"))["params"]
     assert (params["bands"], params["rows"], params["num_perm"], params["seed"]) == (32, 4, 128, 1)
     assert params["effective_threshold"] == round((1 / 32) ** (1 / 4), 4)
-    assert (params["scheme"], params["hash"]) == ("affine32", "xxh32")
+    assert (params["scheme"], params["hash"]) == ("affine32", "wordpoly64")
 
 
 # --- text --------------------------------------------------------------------------

@@ -68,8 +68,13 @@ def test_paragraphs_that_merely_share_the_topic_are_not_paired(report):
     # Spanish), and the WordPress "You are commenting using" boilerplate.
     section = {(45, 113), (47, 115), (3, 47), (3, 115), (49, 127), (51, 117), (53, 119), (55, 121),
                (57, 123), (61, 125), (63, 129), (63, 131), (65, 133)}
-    others = {(1, 165), (89, 103), (139, 151), (173, 177)}
-    assert paired - section - others == set()
+    others = {(1, 165), (89, 103), (139, 151)}
+    # The three "You are commenting using your X account" lines differ in one
+    # word of ten (Jaccard 0.42-0.45): LSH makes each pair a candidate with a
+    # chance of about 0.6 at the default threshold, so some of them are found.
+    boilerplate = {(173, 177), (173, 181), (177, 181)}
+    assert paired & boilerplate
+    assert paired - section - others - boilerplate == set()
     assert section - paired <= {(3, 115)} | {(47, 115)}  # exact copies are reported against their first print
 
 

@@ -4,19 +4,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paradup.shingles import containment, hash_shingle, jaccard, normalize, shingle_set, split_sentences, word_shingles
-
-
-def test_normalisation_folds_case_quotes_dashes_and_punctuation():
-    assert normalize("Peru’s “CAPITAL” — continues…") == normalize("peru's \"capital\" - continues") == "perus capital continues"
-    assert normalize("ＦＵＬＬ width") == "full width"  # NFKC
-    assert normalize("Straße") == normalize("STRASSE")  # case folding, not lower()
-
-
-def test_normalisation_never_touches_the_text_reports_quote():
-    original = "Protests in Peru’s capital."
-    normalize(original)
-    assert original == "Protests in Peru’s capital."
+from paradup.shingles import containment, hash_shingle, jaccard, shingle_batch, shingle_set, word_shingles
 
 
 def test_shingles_are_word_ngrams_and_short_texts_make_one():
@@ -24,14 +12,10 @@ def test_shingles_are_word_ngrams_and_short_texts_make_one():
     assert word_shingles(["solo"], 3) == ["solo"]
 
 
-def test_shingle_set_hashes_each_distinct_shingle_with_xxh32():
+def test_shingle_set_hashes_each_distinct_shingle_with_hash_shingle():
     got = shingle_set("a b c a b c", 3)
     expected = sorted({hash_shingle(s) for s in word_shingles("a b c a b c".split(), 3)})
     assert got.tolist() == expected and got.dtype == np.uint32
-
-
-def test_sentences_split_at_closing_punctuation():
-    assert split_sentences("He said “Go.” Then left! Why? Because") == ["He said “Go.”", "Then left!", "Why?", "Because"]
 
 
 sets = st.lists(st.integers(0, 50), max_size=30).map(lambda xs: np.unique(np.array(xs, dtype=np.uint32)))
@@ -45,3 +29,28 @@ def test_jaccard_and_containment_agree_with_python_sets(a, b):
     assert jaccard(a, b) == jaccard(b, a)
     small = min(len(sa), len(sb))
     assert containment(a, b) == (len(sa & sb) / small if small else 0.0)
+
+
+words = st.lists(st.sampled_from(["a", "bb", "ccc", "été", "x1", "peru", "lima", "🙂"]), max_size=12)
+marked_paragraph = st.lists(words.map(" ".join), max_size=4).map(lambda ss: "\x01".join(s for s in ss if s))
+
+
+@given(st.lists(marked_paragraph, min_size=1, max_size=6), st.integers(1, 5))
+def test_batch_hashing_equals_hash_shingle_of_every_shingle_string(paragraphs, size):
+    batch = shingle_batch(paragraphs, size, min_words=2)
+    for i, paragraph in enumerate(paragraphs):
+        plain = paragraph.replace("\x01", " ").split()
+        assert batch.set(i).tolist() == sorted({hash_shingle(s) for s in word_shingles(plain, size)})
+        assert batch.words[i] == len(plain)
+
+
+@given(st.lists(marked_paragraph, min_size=1, max_size=6))
+def test_long_sentences_get_equal_keys_wherever_they_stand(paragraphs):
+    batch = shingle_batch(paragraphs, 3, min_words=2)
+    sentences = [(s, i) for i, p in enumerate(paragraphs) for s in p.split("\x01") if len(s.split()) >= 2]
+    assert len(batch.sentence_keys) == len(sentences)
+    assert batch.sentence_ids.tolist() == [i for _, i in sentences]
+    key_of = {}
+    for key, (sentence, _) in zip(batch.sentence_keys.tolist(), sentences):
+        assert key_of.setdefault(sentence, key) == key
+    assert len(set(key_of.values())) == len(key_of)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from paradup.api import scan, scan_texts  # noqa: E402
 from paradup.model import (  # noqa: E402
     ArchiveMatch,
     Block,
@@ -24,7 +25,6 @@ from paradup.model import (  # noqa: E402
     Span,
 )
 from paradup.pipeline import find_duplicates  # noqa: E402
-from paradup.api import scan, scan_texts  # noqa: E402
 
 __all__ = [
     "ArchiveMatch",

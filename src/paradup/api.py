@@ -17,10 +17,12 @@ def scan(
     text_field: str = "text",
     hidden: bool = False,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> Report:
     """Read files and folders and find their repeated paragraphs and blocks.
 
     This is what ``paradup scan`` runs; the CLI only renders the result.
+    ``jobs`` worker processes sketch the paragraphs; the report does not depend on it.
 
     Raises:
         InputError: a path does not exist, or no document could be read.
@@ -30,7 +32,7 @@ def scan(
     documents, problems, root = read_documents(
         paths, include=include, exclude=exclude, text_field=text_field, hidden=hidden
     )
-    return find_duplicates(documents, params, problems, root, progress)
+    return find_duplicates(documents, params, problems, root, progress, jobs)
 
 
 def scan_texts(texts: Mapping[str, str], params: Params | None = None) -> Report:

@@ -68,6 +68,7 @@ def scan(
     text_field: Annotated[str, typer.Option(help="JSONL field that holds the text.")] = "text",
     hidden: Annotated[bool, typer.Option(help="Also read hidden files and folders.")] = False,
     timings: Annotated[bool, typer.Option(help="Include seconds per stage in the report.")] = True,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0: one per core).")] = 0,
     fail_on_duplicates: Annotated[bool, typer.Option(help="Exit with 1 when duplicates are found.")] = False,
 ) -> None:
     """Report repeated paragraphs (clusters) and reprinted runs of paragraphs (blocks)."""
@@ -80,7 +81,7 @@ def scan(
     _check_format(fmt)
     with stage_reporter() as progress:
         report = run_scan(paths, params, include=include, exclude=exclude, text_field=text_field,
-                          hidden=hidden, progress=progress)
+                          hidden=hidden, progress=progress, jobs=_jobs(jobs))
     for problem in report.problems:
         typer.echo(f"Warning: {problem.path}: {problem.message}", err=True)
     write_output(render(report, fmt, timings), output, paths)
@@ -120,6 +121,14 @@ def show_params(
     from paradup.explain import render_curve
 
     typer.echo(render_curve(Params(threshold=threshold, num_perm=num_perm, bands=bands, rows=rows)), nl=False)
+
+
+def _jobs(jobs: int) -> int:
+    from paradup.sketch import default_jobs
+
+    if jobs < 0:
+        raise InputError(f"--jobs must be 0 (one per core) or more; got {jobs}")
+    return jobs or default_jobs()
 
 
 def _check_format(fmt: str, allowed: tuple[str, ...] | None = None) -> None:

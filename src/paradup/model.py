@@ -197,7 +197,7 @@ class Params:
     bands: int | None = None
     rows: int | None = None
     scheme: str = "affine32"
-    hash: str = "xxh32"
+    hash: str = "wordpoly64"
 
     def __post_init__(self) -> None:
         _check(0 < self.threshold <= 1, f"threshold must be in (0, 1]; got {self.threshold}")
@@ -212,7 +212,7 @@ class Params:
         _check(self.min_block >= 2, f"min_block must be at least 2; got {self.min_block}")
         _check(self.max_bucket >= 2, f"max_bucket must be at least 2; got {self.max_bucket}")
         _check(self.scheme == "affine32", f"scheme must be 'affine32'; got {self.scheme!r}")
-        _check(self.hash == "xxh32", f"hash must be 'xxh32'; got {self.hash!r}")
+        _check(self.hash == "wordpoly64", f"hash must be 'wordpoly64'; got {self.hash!r}")
         if self.bands is None or self.rows is None:
             _check(self.bands is None and self.rows is None, "give both bands and rows, or neither")
             from paradup.candidates import choose_bands

@@ -3,9 +3,10 @@
 Stages (each timed in ``Report.stats["seconds"]``):
 
 1. ``paragraphs``: split every document;
-2. ``exact``: normalise and group equal texts into *nodes* (exact copies are one node);
-3. ``signatures``: shingle and MinHash every node of at least ``min_words`` words;
-4. ``candidates``: LSH banding, plus nodes that share a whole sentence (containment);
+2. ``sketch``: normalise, shingle and MinHash every paragraph, in ``jobs`` processes;
+3. ``exact``: group equal normalised texts into *nodes* (exact copies are one node);
+4. ``candidates``: LSH banding over nodes of at least ``min_words`` words, plus
+   nodes that share a whole sentence (containment);
 5. ``verify``: score candidates, keep the matches;
 6. ``clusters`` and ``blocks``.
 """
@@ -18,7 +19,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
-import xxhash
 from rapidfuzz import fuzz
 
 from paradup.blocks import Link, find_blocks
@@ -27,8 +27,7 @@ from paradup.clusters import cluster_matches
 from paradup.matches import verify_candidates
 from paradup.model import Cluster, Document, InputProblem, Match, Paragraph, Params, Report
 from paradup.paragraphs import split_paragraphs
-from paradup.shingles import normalize, shingle_set, split_sentences
-from paradup.signatures import compute_signatures
+from paradup.sketch import Sketch, sketch_all
 
 Progress = Callable[[str], None]
 # Loose matching only extends a block at its ends, where the run around it
@@ -52,6 +51,7 @@ def find_duplicates(
     problems: Sequence[InputProblem] = (),
     root: str = ".",
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> Report:
     """Find repeated paragraphs and blocks in ``documents``.
 
@@ -66,18 +66,19 @@ def find_duplicates(
     stage = _stage_timer(seconds, progress)
     with stage("paragraphs"):
         paragraphs = [p for i, d in enumerate(documents) for p in split_paragraphs(d.text, i)]
+    with stage("sketch"):
+        sketch = sketch_all([p.text for p in paragraphs], params, jobs)
     with stage("exact"):
-        nodes = group_exact(paragraphs)
-    long_ids = np.flatnonzero(nodes.words >= params.min_words)
-    with stage("signatures"):
-        sets = {int(i): shingle_set(nodes.texts[i], params.shingle_size) for i in long_ids}
-        signatures = compute_signatures([sets[int(i)] for i in long_ids], params.num_perm, params.seed)
+        nodes = group_exact(sketch.norms)
     with stage("candidates"):
-        lsh = find_candidates(signatures, long_ids, params.bands, params.rows, params.max_bucket)
-        sentence = sentence_candidates(paragraphs, nodes, long_ids, params)
+        reps = np.array([m[0] for m in nodes.members], dtype=np.int64)
+        long_ids = np.flatnonzero(nodes.words >= params.min_words)
+        lsh = find_candidates(sketch.signatures[reps[long_ids]], long_ids, params.bands, params.rows,
+                              params.max_bucket)
+        sentence = sentence_candidates(sketch, nodes, reps, params)
         pairs = np.unique(np.concatenate([lsh, sentence]), axis=0) if len(lsh) + len(sentence) else lsh
     with stage("verify"):
-        node_matches = verify_candidates(pairs, nodes.texts, _SetView(sets), params)
+        node_matches = verify_candidates(pairs, nodes.texts, _SetView(sketch, reps), params)
     with stage("clusters"):
         clusters = build_clusters(nodes, node_matches, params)
         matches = paragraph_matches(nodes, node_matches)
@@ -102,15 +103,17 @@ def find_duplicates(
                   tuple(problems), stats, root)
 
 
-def group_exact(paragraphs: Sequence[Paragraph]) -> Nodes:
+def group_exact(norms: Sequence[str]) -> Nodes:
     """Group paragraphs whose normalised texts are equal; empty texts are left out.
 
     Node ids follow corpus order of each text's first appearance.
+
+    >>> group_exact(["a b", "", "c", "a b"]).members
+    ((0, 3), (2,))
     """
     index: dict[str, int] = {}
     members: list[list[int]] = []
-    for gid, p in enumerate(paragraphs):
-        norm = normalize(p.text)
+    for gid, norm in enumerate(norms):
         if not norm:
             continue
         node = index.setdefault(norm, len(index))
@@ -122,25 +125,20 @@ def group_exact(paragraphs: Sequence[Paragraph]) -> Nodes:
     return Nodes(texts, tuple(tuple(m) for m in members), words)
 
 
-def sentence_candidates(
-    paragraphs: Sequence[Paragraph], nodes: Nodes, long_ids: np.ndarray, params: Params
-) -> np.ndarray:
+def sentence_candidates(sketch: Sketch, nodes: Nodes, reps: np.ndarray, params: Params) -> np.ndarray:
     """Return node pairs that share a whole sentence of at least ``min_words`` words.
 
     This finds a paragraph split in two, or quoted inside a longer one, whose
     Jaccard similarity with its original is too low for LSH to catch.
     """
-    keys, ids = [], []
-    for node in long_ids.tolist():
-        text = paragraphs[nodes.members[node][0]].text
-        for sentence in split_sentences(text):
-            norm = normalize(sentence)
-            if norm.count(" ") + 1 >= params.min_words:
-                keys.append(xxhash.xxh3_64_intdigest(norm.encode("utf-8")))
-                ids.append(node)
-    if not keys:
+    node_of = np.full(len(sketch.norms), -1, dtype=np.int64)
+    node_of[reps] = np.arange(reps.size)
+    nodes_with = node_of[sketch.sentence_ids]
+    keep = nodes_with >= 0
+    keep[keep] &= nodes.words[nodes_with[keep]] >= params.min_words
+    if not keep.any():
         return np.empty((0, 2), dtype=np.int64)
-    pairs = group_pairs(np.array(keys, dtype=np.uint64), np.array(ids, dtype=np.int64), params.max_bucket)
+    pairs = group_pairs(sketch.sentence_keys[keep], nodes_with[keep], params.max_bucket)
     return pairs[pairs[:, 0] != pairs[:, 1]]
 
 
@@ -203,13 +201,14 @@ def _loose(nodes: Nodes, paragraphs: Sequence[Paragraph]):
 
 
 class _SetView:
-    """Index shingle sets by node id (only long nodes have one)."""
+    """Index the shingle sets of a sketch by node id."""
 
-    def __init__(self, sets: dict[int, np.ndarray]) -> None:
-        self._sets = sets
+    def __init__(self, sketch: Sketch, reps: np.ndarray) -> None:
+        self._sketch, self._reps = sketch, reps
 
     def __getitem__(self, node: int) -> np.ndarray:
-        return self._sets[node]
+        i = self._reps[node]
+        return np.unique(self._sketch.values[self._sketch.offsets[i] : self._sketch.offsets[i + 1]])
 
 
 def _stage_timer(seconds: dict[str, float], progress: Progress | None):

@@ -1,59 +1,84 @@
-"""Normalise paragraph text for matching and cut it into hashed word shingles.
+"""Cut normalised text into hashed word shingles, a whole batch at once.
 
-Normalisation only serves matching: reports always quote the original text.
-A shingle is ``shingle_size`` consecutive normalised words joined by one
-space; its hash is ``xxh32`` of its UTF-8 bytes, so a
-``datasketch.MinHash(hashfunc=hash_shingle)`` fed the same shingle strings
-gives the same signature as :mod:`paradup.signatures`.
+A shingle is ``size`` consecutive normalised words.  Its 32-bit hash is built
+from the words' hashes, so a batch is hashed with numpy over its bytes
+without making a Python object per word or per shingle:
+
+- word hash: ``w = sum(byte[t] * B**t) mod 2**64`` over the word's UTF-8 bytes;
+- shingle hash: ``fmix64(sum(fmix64(w_j) * M[j]) mod 2**64) mod 2**32`` over
+  the shingle's words ``j = 0 .. size-1`` (a paragraph shorter than ``size``
+  words is one shingle of all its words).
+
+:func:`hash_shingle` computes the same from a shingle string: give it to
+``datasketch.MinHash(hashfunc=hash_shingle)`` with the shingle strings and it
+yields the signatures of :mod:`paradup.signatures`.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
-import xxhash
 
-# Typographic quotes and dashes fold to their ASCII forms before punctuation
-# is dropped, so "Peru’s" and "Peru's" normalise alike.
-_FOLD = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-        "\u2015": "-", "\u2212": "-", "\u00ad": None,
-    }
-)
-_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
-_NON_WORD = re.compile(r"[\W_]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[.!?…][\"'”’»)\]])\s+|\n+")
+from paradup.normalize import normalize, split_sentences  # noqa: F401  (re-exported for callers)
+
+_MASK = (1 << 64) - 1
+_B = 0x100000001B3
+_B_INV = pow(_B, -1, 1 << 64)
+_M = (
+    0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+    0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9,
+    0x2545F4914F6CDD1D, 0x9FB21C651E98DF25, 0xA0761D6478BD642F, 0xE7037ED1A0B428DB,
+    0x8EBC6AF09C88C6E3, 0x589965CC75374CC3, 0x1D8E4E27C47D124F, 0x5851F42D4C957F2D,
+)  # fmt: skip
+MAX_SHINGLE = len(_M)
 
 
-def normalize(text: str) -> str:
-    """Return ``text`` in the form paradup matches on.
+def _fmix64_int(h: int) -> int:
+    h ^= h >> 33
+    h = (h * 0xFF51AFD7ED558CCD) & _MASK
+    h ^= h >> 33
+    h = (h * 0xC4CEB9FE1A85EC53) & _MASK
+    return h ^ (h >> 33)
 
-    NFKC, case folding, typographic quotes and dashes folded, apostrophes
-    inside words dropped, every other run of punctuation or white space
-    turned into one space.
 
-    >>> normalize("Peru’s  CAPITAL — “continues”!")
-    'perus capital continues'
+def fmix64(h: np.ndarray) -> np.ndarray:
+    """Apply the MurmurHash3 64-bit finalizer to a uint64 array."""
+    with np.errstate(over="ignore"):
+        h = h ^ (h >> np.uint64(33))
+        h = h * np.uint64(0xFF51AFD7ED558CCD)
+        h = h ^ (h >> np.uint64(33))
+        h = h * np.uint64(0xC4CEB9FE1A85EC53)
+        return h ^ (h >> np.uint64(33))
+
+
+def word_hash(word: bytes) -> int:
+    """Return the 64-bit polynomial hash of one word's bytes.
+
+    >>> word_hash(b"ab") == (ord("a") + ord("b") * 0x100000001B3) % 2**64
+    True
     """
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
-    text = _APOSTROPHE.sub("", text)
-    return _NON_WORD.sub(" ", text).strip()
+    h, power = 0, 1
+    for byte in word:
+        h = (h + byte * power) & _MASK
+        power = (power * _B) & _MASK
+    return h
 
 
 def hash_shingle(shingle: str | bytes) -> int:
-    """Hash one shingle to 32 bits (xxh32, seed 0): the ``hashfunc`` for datasketch.
+    """Hash one shingle (words joined by single spaces) to 32 bits: the ``hashfunc`` for datasketch.
 
     >>> hash_shingle("protests in peru") == hash_shingle(b"protests in peru")
+    True
+    >>> 0 <= hash_shingle("protests in peru") < 2**32
     True
     """
     if isinstance(shingle, str):
         shingle = shingle.encode("utf-8")
-    return xxhash.xxh32_intdigest(shingle)
+    words = shingle.split(b" ")
+    h = sum(_fmix64_int(word_hash(w)) * _M[j] for j, w in enumerate(words)) & _MASK
+    return _fmix64_int(h) & 0xFFFFFFFF
 
 
 def word_shingles(words: list[str], size: int) -> list[str]:
@@ -71,23 +96,119 @@ def word_shingles(words: list[str], size: int) -> list[str]:
     return [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
 
 
+@dataclass(frozen=True)
+class ShingleBatch:
+    """Hashes of a batch of normalised paragraphs, as flat arrays.
+
+    ``values[offsets[i]:offsets[i + 1]]`` are the shingle hashes (uint32) of
+    paragraph ``i`` in text order, repeats included (MinHash ignores them;
+    :meth:`set` removes them); ``words[i]`` is its word count;
+    ``sentence_keys`` (uint64) hash every sentence of at least ``min_words``
+    words, and ``sentence_ids`` name the paragraph it is in.
+    """
+
+    values: np.ndarray
+    offsets: np.ndarray
+    words: np.ndarray
+    sentence_keys: np.ndarray
+    sentence_ids: np.ndarray
+
+    def set(self, i: int) -> np.ndarray:
+        """Return the sorted, distinct shingle hashes of paragraph ``i``."""
+        return np.unique(self.values[self.offsets[i] : self.offsets[i + 1]])
+
+
+def shingle_batch(marked: Sequence[str], size: int, min_words: int = 8) -> ShingleBatch:
+    """Hash the shingles and long sentences of normalised paragraphs.
+
+    ``marked`` are :func:`paradup.normalize.normalize_batch` outputs: words
+    separated by spaces, sentences by ``\\x01``.
+
+    >>> b = shingle_batch(["a b c d", "a b c"], 3)
+    >>> b.words.tolist(), (b.offsets[1:] - b.offsets[:-1]).tolist()
+    ([4, 3], [2, 1])
+    >>> int(b.set(1)[0]) == hash_shingle("a b c")
+    True
+    """
+    buf = np.frombuffer("\x00".join(marked).encode("utf-8"), dtype=np.uint8)
+    n = len(marked)
+    sep = buf < 33
+    edges = np.flatnonzero(np.diff(np.concatenate(([True], sep, [True])).view(np.int8)))
+    starts, ends = edges[0::2], edges[1::2]  # each word is buf[start:end]
+    prefix, inverse = _prefix_hashes(buf)
+    with np.errstate(over="ignore"):
+        mixed = fmix64((prefix[ends] - prefix[starts]) * inverse[starts])
+    para = np.searchsorted(np.flatnonzero(buf == 0), starts)
+    words = np.bincount(para, minlength=n)
+    values, sh_para = _shingles(mixed, para, words, size)
+    offsets = np.concatenate(([0], np.cumsum(np.bincount(sh_para, minlength=n)))).astype(np.int64)
+    keys, key_para = _sentences(buf, starts, ends, para, prefix, inverse, min_words)
+    return ShingleBatch(values, offsets, words, keys, key_para)
+
+
+_POWERS: list[np.ndarray] = [np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64)]
+
+
+def _prefix_hashes(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return prefix sums of ``byte[t] * B**t`` and the powers ``B**-t`` (mod 2**64)."""
+    need = buf.size + 1
+    if _POWERS[0].size < need:
+        size = max(need, 2 * _POWERS[0].size)
+        with np.errstate(over="ignore"):
+            _POWERS[0] = np.cumprod(np.r_[np.uint64(1), np.full(size - 1, _B, dtype=np.uint64)])
+            _POWERS[1] = np.cumprod(np.r_[np.uint64(1), np.full(size - 1, _B_INV, dtype=np.uint64)])
+    with np.errstate(over="ignore"):
+        prefix = np.empty(need, dtype=np.uint64)
+        prefix[0] = 0
+        np.cumsum(buf * _POWERS[0][: buf.size], out=prefix[1:])
+    return prefix, _POWERS[1][:need]
+
+
+def _shingles(mixed: np.ndarray, para: np.ndarray, words: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return shingle hashes (uint32) and their paragraph, in paragraph order."""
+    count = mixed.size
+    with np.errstate(over="ignore"):
+        if count >= size:
+            full = para[: count - size + 1] == para[size - 1 :]
+            acc = np.zeros(count - size + 1, dtype=np.uint64)
+            for j in range(size):
+                acc += mixed[j : count - size + 1 + j] * np.uint64(_M[j])
+            long_vals, long_para = acc[full], para[: count - size + 1][full]
+        else:
+            long_vals, long_para = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+        short = np.flatnonzero((words > 0) & (words < size))
+        first = np.searchsorted(para, short)
+        short_vals = np.zeros(short.size, dtype=np.uint64)
+        for j in range(size - 1):
+            use = words[short] > j
+            short_vals[use] += mixed[first[use] + j] * np.uint64(_M[j])
+    if short.size:
+        at = np.searchsorted(long_para, short)  # short paragraphs have no long shingles
+        long_vals, long_para = np.insert(long_vals, at, short_vals), np.insert(long_para, at, short)
+    return (fmix64(long_vals) & np.uint64(0xFFFFFFFF)).astype(np.uint32), long_para.astype(np.int64)
+
+
+def _sentences(buf, starts, ends, para, prefix, inverse, min_words):
+    """Return a 64-bit key for every sentence of at least ``min_words`` words, and its paragraph."""
+    if starts.size == 0:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    sentence = np.searchsorted(np.flatnonzero(buf < 2), starts)  # sentence marks and paragraph breaks
+    first = np.flatnonzero(np.concatenate(([True], sentence[1:] != sentence[:-1])))
+    last = np.concatenate((first[1:], [sentence.size])) - 1
+    long = (last - first + 1) >= min_words
+    s, e = starts[first[long]], ends[last[long]]
+    with np.errstate(over="ignore"):
+        keys = fmix64((prefix[e] - prefix[s]) * inverse[s])
+    return keys, para[first[long]]
+
+
 def shingle_set(normalized: str, size: int) -> np.ndarray:
-    """Return the sorted, distinct shingle hashes of a normalised text (uint32).
+    """Return the sorted, distinct shingle hashes of one normalised text (uint32).
 
     >>> shingle_set("a b c a b c", 3).size
     3
     """
-    hashes = [xxhash.xxh32_intdigest(s.encode("utf-8")) for s in word_shingles(normalized.split(), size)]
-    return np.unique(np.asarray(hashes, dtype=np.uint32))
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split text into sentences at ., !, ? or … followed by white space.
-
-    >>> split_sentences("One two. Three four! Five")
-    ['One two.', 'Three four!', 'Five']
-    """
-    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+    return shingle_batch([normalized], size).set(0)
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:

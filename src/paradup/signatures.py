@@ -60,20 +60,33 @@ def compute_signatures(shingle_sets: Sequence[np.ndarray], num_perm: int, seed: 
     >>> sig.shape, sig.dtype
     ((1, 8), dtype('uint32'))
     """
+    sizes = np.fromiter((s.size for s in shingle_sets), dtype=np.int64, count=len(shingle_sets))
+    values = np.concatenate([np.asarray(s, dtype=np.uint32) for s in shingle_sets]) if shingle_sets else np.zeros(0)
+    return sign_flat(values.astype(np.uint32), np.r_[0, np.cumsum(sizes)], num_perm, seed)
+
+
+def sign_flat(values: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
+    """Return the signatures of sets stored flat: set ``i`` is ``values[offsets[i]:offsets[i+1]]``.
+
+    >>> sign_flat(np.array([1, 2, 3], dtype=np.uint32), np.array([0, 2, 3]), 4, 1).shape
+    (2, 4)
+    """
     a, b = permutations(num_perm, seed)
-    out = np.full((len(shingle_sets), num_perm), _EMPTY, dtype=np.uint32)
-    for start in range(0, len(shingle_sets), _BATCH):
-        _sign_batch(shingle_sets[start : start + _BATCH], a, b, out[start : start + _BATCH])
+    n = offsets.size - 1
+    out = np.full((n, num_perm), _EMPTY, dtype=np.uint32)
+    for start in range(0, n, _BATCH):
+        stop = min(start + _BATCH, n)
+        _sign_batch(values, offsets[start : stop + 1], a, b, out[start:stop])
     return out
 
 
-def _sign_batch(sets: Sequence[np.ndarray], a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
-    sizes = np.fromiter((s.size for s in sets), dtype=np.int64, count=len(sets))
+def _sign_batch(values: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+    sizes = np.diff(offsets)
     nonempty = np.flatnonzero(sizes)
     if nonempty.size == 0:
         return
-    hv = fmix32(np.concatenate([sets[i] for i in nonempty]).astype(np.uint32, copy=False))
-    offsets = np.concatenate(([0], np.cumsum(sizes[nonempty])[:-1]))
+    hv = fmix32(values[offsets[0] : offsets[-1]])
+    local = (offsets[:-1] - offsets[0])[nonempty]
     # [num_perm, S] keeps each permutation's row contiguous for reduceat.
     phv = a[:, None] * hv[None, :] + b[:, None]
-    out[nonempty] = np.minimum.reduceat(phv, offsets, axis=1).T
+    out[nonempty] = np.minimum.reduceat(phv, local, axis=1).T
