@@ -91,10 +91,13 @@ def group_pairs(keys: np.ndarray, ids: np.ndarray, max_bucket: int) -> np.ndarra
     """
     order = np.argsort(keys, kind="stable")
     sorted_keys, sorted_ids = keys[order], ids[order]
-    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-    sizes = np.diff(np.r_[starts, sorted_keys.size])
-    chunks = []
-    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):
+    starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
+    sizes = np.diff(np.concatenate((starts, [sorted_keys.size])))
+    # Most buckets hold a pair: those are emitted in one vectorised step.
+    two = starts[sizes == 2]
+    a, b = sorted_ids[two], sorted_ids[two + 1]
+    chunks = [np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)]
+    for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
         members = np.sort(sorted_ids[start : start + size])
         if size <= max_bucket:
             i, j = np.triu_indices(size, k=1)

@@ -74,7 +74,10 @@ def normalize_batch(texts: Sequence[str]) -> list[str]:
     >>> normalize_batch(["Peru’s capital.  Lima!", "ÉTÉ"]) == ["perus capital" + SENTENCE + "lima", "été"]
     True
     """
-    folded = [t.translate(_FOLD) for t in texts]
+    joined = PARAGRAPH.join(texts).translate(_FOLD)
+    if joined.isascii():
+        return _normalize_ascii(joined.encode("ascii")).decode("ascii").split(PARAGRAPH)
+    folded = joined.split(PARAGRAPH)
     ascii_ids = [i for i, t in enumerate(folded) if t.isascii()]
     out = [""] * len(texts)
     if ascii_ids:
@@ -119,7 +122,8 @@ def _normalize_ascii(batch: bytes) -> bytes:
     keep = ~((b == 39) & _shift(alnum, 1) & _shift(alnum, -1))  # an apostrophe inside a word disappears
     end, close = _END[b], _CLOSE[b]
     mark = (_SPACE[b] & (_shift(end, 1) | (_shift(close, 1) & _shift(end, 2)))) | (b == 10)
-    b, alnum, mark = b[keep], alnum[keep], mark[keep]
+    if not keep.all():
+        b, alnum, mark = b[keep], alnum[keep], mark[keep]
     nul = b == 0
     sep = ~alnum & ~nul
     # Runs of separators collapse to one byte: the sentence mark if the run

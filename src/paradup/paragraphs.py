@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from paradup.model import Paragraph
 
-_LINE = re.compile(r"[^\n]*\n|[^\n]+$")
+_RAGGED = re.compile(r"\s\s|[^\S ]")  # white space other than single spaces
 _HYPHEN_END = re.compile(r"\w-$")
 _CLOSED = re.compile(r"[.!?:;…\"'”’»)\]]$")
 
@@ -45,13 +45,14 @@ def _pieces(text: str) -> list[_Piece]:
     """Group non-blank lines into pieces, keeping 1-based lines and char offsets."""
     pieces: list[_Piece] = []
     current: list[tuple[int, int, str]] = []  # (line number, offset, line)
-    for number, m in enumerate(_LINE.finditer(text), start=1):
-        line = m.group().rstrip("\n")
-        if line.strip():
-            current.append((number, m.start(), line))
+    offset = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line and not line.isspace():
+            current.append((number, offset, line))
         elif current:
             pieces.append(_piece(current))
             current = []
+        offset += len(line) + 1
     if current:
         pieces.append(_piece(current))
     return pieces
@@ -85,6 +86,9 @@ def _is_broken(last_line: str, next_line: str) -> bool:
 
 def _join(lines: tuple[str, ...]) -> str:
     """Join wrapped lines, rejoining a word hyphenated across the break."""
+    if len(lines) == 1:
+        line = lines[0].strip()
+        return " ".join(line.split()) if _RAGGED.search(line) else line
     out = lines[0].strip()
     for line in lines[1:]:
         line = line.strip()

@@ -88,5 +88,6 @@ def _sign_batch(values: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.nd
     hv = fmix32(values[offsets[0] : offsets[-1]])
     local = (offsets[:-1] - offsets[0])[nonempty]
     # [num_perm, S] keeps each permutation's row contiguous for reduceat.
-    phv = a[:, None] * hv[None, :] + b[:, None]
+    phv = np.multiply(a[:, None], hv[None, :])
+    np.add(phv, b[:, None], out=phv)
     out[nonempty] = np.minimum.reduceat(phv, local, axis=1).T
