@@ -622,3 +622,14 @@ def test_real_program_unusable_lsh_setting_is_no_traceback():
     assert done.returncode in (0, 2)
     if done.returncode == 2:
         assert done.stderr.startswith("Error:") and len(done.stderr.splitlines()) == 1
+
+
+def test_output_file_gets_ordinary_permissions_and_a_replaced_file_keeps_its_own(tmp_path):
+    out = tmp_path / "report.txt"
+    assert main(["scan", str(ARTICLE), "-o", str(out)]) == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+    out.chmod(0o640)
+    assert main(["scan", str(ARTICLE), "-o", str(out)]) == 0
+    assert out.stat().st_mode & 0o777 == 0o640

@@ -37,10 +37,20 @@ def write_output(text: str, output: Path | None, inputs: Sequence[str] = ()) -> 
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, _mode(output))
         os.replace(tmp, output)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode(output: Path) -> int:
+    """Keep the mode of a file being replaced; a new file gets 0o666 less the umask, as open() would."""
+    if output.exists():
+        return output.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _check_target(output: Path, inputs: Sequence[str]) -> None:

@@ -18,5 +18,5 @@ def stage_reporter() -> Iterator[Progress | None]:
     from rich.console import Console
 
     console = Console(stderr=True)
-    with console.status("reading") as status:
+    with console.status("paradup: reading") as status:
         yield lambda stage: status.update(f"paradup: {stage}")
