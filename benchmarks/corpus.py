@@ -49,16 +49,16 @@ import numpy as np
 
 __all__ = ["GENERATOR_VERSION", "KINDS", "CorpusInfo", "generate_corpus", "load_truth", "main"]
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 KINDS = (
-    "exact", "edit", "ocr", "trim", "split", "merge", "quote", "number", "block",
+    "exact", "edit", "ocr", "trim", "split", "merge", "quote", "passage", "number", "block",
     "boilerplate", "negative",
 )  # fmt: skip
 
 # Share of all paragraphs that each kind of planted copy makes up (12.5% in all).
 _COPY_SHARE = {
     "exact": 0.015, "edit": 0.025, "ocr": 0.015, "trim": 0.010, "split": 0.010,
-    "merge": 0.0075, "quote": 0.0075, "number": 0.010, "block": 0.025,
+    "merge": 0.0075, "quote": 0.004, "passage": 0.0035, "number": 0.010, "block": 0.025,
 }  # fmt: skip
 _NEGATIVE_SHARE = 0.010
 _FOOTER_SHARE = 0.30  # of documents
@@ -447,7 +447,7 @@ def _draw_sizes(rng: np.random.Generator, paragraphs: int, low: int, high: int) 
 def _draw_events(rng: np.random.Generator, paragraphs: int, biggest: int) -> list[_Event]:
     """Draw the planted copies; block runs are at most ``biggest`` paragraphs long."""
     events = []
-    for kind in ("exact", "edit", "ocr", "trim", "number", "quote"):
+    for kind in ("exact", "edit", "ocr", "trim", "number", "quote", "passage"):
         events += [_Event(kind, 1) for _ in range(round(_COPY_SHARE[kind] * paragraphs))]
     events += [_Event("negative", 1) for _ in range(round(_NEGATIVE_SHARE * paragraphs))]
     events += [_Event("split", 2) for _ in range(round(_COPY_SHARE["split"] * paragraphs / 2))]
@@ -556,7 +556,8 @@ def _choose_sources(rng: np.random.Generator, plan: _Plan) -> None:
     used = np.zeros(plan.paragraphs, dtype=bool)
     sentences = shape.sentences
     needs = {
-        "number": shape.has_number, "trim": sentences >= 3, "quote": sentences >= 3,
+        "number": shape.has_number, "trim": sentences >= 3, "passage": sentences >= 3,
+        "quote": shape.words <= 80,
         "split": sentences >= 2, "negative": shape.words >= 20, "edit": shape.words >= 20,
         "exact": None, "ocr": None,
     }  # fmt: skip
@@ -725,8 +726,14 @@ def _renumber(rng: np.random.Generator, text: str) -> str:
     return f"{text[: run.start()]}{new:0{len(digits)}d}{text[run.end() :]}"
 
 
+def _surround(rng: np.random.Generator, lang: _Language, text: str, topic: int) -> str:
+    """Quote the whole of ``text`` inside a longer paragraph: new sentences on ``topic`` around it."""
+    before, after = (lang.render(rng, lang.draw(rng, np.full(int(rng.integers(10, 40)), topic))) for _ in range(2))
+    return f"{before} {text} {after}"
+
+
 def _quote(rng: np.random.Generator, lang: _Language, text: str, topic: int) -> str:
-    """Quote 1-2 sentences (12+ words) of ``text`` inside new sentences on ``topic``."""
+    """Quote 1-2 sentences (12+ words) of ``text`` inside new sentences on ``topic`` (a shared passage)."""
     sentences = _split_sentences(text)
     runs = [
         " ".join(sentences[i : i + m])
@@ -768,6 +775,8 @@ def _copies(rng: np.random.Generator, lang: _Language, plan: _Plan, event: _Even
     if kind == "merge":
         return [" ".join(source)]
     if kind == "quote":
+        return [_surround(rng, lang, source[0], int(plan.slot_topic[event.copy_slot]))]
+    if kind == "passage":
         return [_quote(rng, lang, source[0], int(plan.slot_topic[event.copy_slot]))]
     if kind == "number":
         return [_renumber(rng, source[0])]

@@ -14,7 +14,7 @@ import pytest
 
 from benchmarks.corpus import KINDS, CorpusInfo, generate_corpus, load_truth, main
 
-COPY_KINDS = ("exact", "edit", "ocr", "trim", "split", "merge", "quote", "number", "block")
+COPY_KINDS = ("exact", "edit", "ocr", "trim", "split", "merge", "quote", "passage", "number", "block")
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 
 
@@ -256,8 +256,14 @@ def test_merged_paragraph_joins_two_consecutive_sources(corpus):
         assert f"{corpus.text(first)} {corpus.text(second)}" == corpus.docs[doc][index]
 
 
-def test_quote_holds_a_source_sentence_run_inside_new_text(corpus):
+def test_quote_holds_the_whole_source_inside_new_text(corpus):
     for r in corpus.pairs("quote"):
+        source, quoting = corpus.text(r["a"]), corpus.text(r["b"])
+        assert source in quoting and not quoting.startswith(source) and not quoting.endswith(source)
+
+
+def test_passage_holds_a_source_sentence_run_inside_new_text(corpus):
+    for r in corpus.pairs("passage"):
         s, quoting = sentences(corpus.text(r["a"])), corpus.text(r["b"])
         runs = [" ".join(s[i : i + m]) for m in (1, 2) for i in range(len(s) - m + 1) if m < len(s)]
         found = [run for run in runs if len(run.split()) >= 12 and run in quoting]

@@ -146,7 +146,7 @@ def test_scan_writes_the_text_report_to_stdout_and_nothing_to_stderr(capsys):
     assert code == 0
     assert err == ""
     assert out.startswith(f"paradup {__version__}: 1 document, 94 paragraphs")
-    assert "32 bands x 4 rows" in out
+    assert "37 bands x 3 rows" in out
     assert "Seconds: " in out  # timings are on by default
     assert "Block 0: peru-protests-article.txt [22-32] lines 45-65" in out
     assert "peru-protests-article.txt [56-66] lines 113-133" in out
@@ -163,9 +163,9 @@ def test_scan_json_has_the_documented_keys(capsys):
     assert report["schema_version"] == 1
     assert report["version"] == __version__
     assert PARAMS_KEYS <= report["params"].keys()
-    assert (report["params"]["bands"], report["params"]["rows"]) == (32, 4)
-    assert report["params"]["threshold"] == 0.4
-    assert report["params"]["effective_threshold"] == pytest.approx((1 / 32) ** (1 / 4), abs=1e-4)
+    assert (report["params"]["bands"], report["params"]["rows"]) == (37, 3)
+    assert report["params"]["threshold"] == 0.3
+    assert report["params"]["effective_threshold"] == pytest.approx((1 / 37) ** (1 / 3), abs=1e-4)
     assert "seconds" in report["stats"]
     assert [d["id"] for d in report["documents"]] == ["peru-protests-article.txt"]
     assert len(report["clusters"]) == 14
@@ -182,7 +182,7 @@ def test_scan_csv_has_a_header_then_one_row_per_cluster_member(capsys):
     assert all(len(row) == len(CSV_COLUMNS) for row in rows)
     code, out, _ = run(capsys, "scan", ARTICLE, "-f", "json")
     clusters = json.loads(out)["clusters"]
-    assert len(body) == sum(c["size"] for c in clusters) == 30
+    assert len(body) == sum(c["size"] for c in clusters) == 31
     assert [(int(r["cluster"]), int(r["index"])) for r in body] == [
         (c["id"], m["index"]) for c in clusters for m in c["members"]
     ]
@@ -591,7 +591,7 @@ def test_real_program_reads_stdin_for_a_dash():
     rows = list(csv.reader(io.StringIO(done.stdout)))
     assert rows[0] == CSV_COLUMNS
     assert {row[4] for row in rows[1:]} == {"-"}
-    assert len(rows) == 1 + 30
+    assert len(rows) == 1 + 31
 
 
 def test_real_program_binary_file_warning_goes_to_stderr(tmp_path):

@@ -189,8 +189,8 @@ def test_json_report_carries_timings_only_when_asked(seed_report):
 
 def test_json_params_state_bands_rows_and_the_effective_threshold(seed_report):
     params = json.loads(render(seed_report, "json"))["params"]
-    assert (params["bands"], params["rows"], params["num_perm"], params["seed"]) == (32, 4, 128, 1)
-    assert params["effective_threshold"] == round((1 / 32) ** (1 / 4), 4)
+    assert (params["bands"], params["rows"], params["num_perm"], params["seed"]) == (37, 3, 128, 1)
+    assert params["effective_threshold"] == round((1 / 37) ** (1 / 3), 4)
     assert (params["scheme"], params["hash"]) == ("affine32", "wordpoly64")
 
 
@@ -246,7 +246,7 @@ def test_seed_text_report_cuts_long_paragraphs(seed_report):
 
 def test_text_report_header_states_bands_rows_and_effective_threshold(seed_report):
     head = render(seed_report, "text", timings=True).splitlines()
-    assert head[1].startswith("LSH: threshold 0.4, num_perm 128 = 32 bands x 4 rows (effective threshold 0.420)")
+    assert head[1].startswith("LSH: threshold 0.3, num_perm 128 = 37 bands x 3 rows (effective threshold 0.300)")
     assert head[3].startswith("Seconds: paragraphs ")
     assert not render(seed_report, "text", timings=False).splitlines()[3].startswith("Seconds")
 

@@ -33,6 +33,7 @@ Seed = Annotated[int, typer.Option(help="Seed of the MinHash permutations (datas
 ShingleSize = Annotated[int, typer.Option(help="Words per shingle.")]
 MinWords = Annotated[int, typer.Option(help="Paragraphs with fewer words are matched exactly only.")]
 MinSimilarity = Annotated[float, typer.Option(help="Least rapidfuzz similarity (0-1) for a near match.")]
+MinJaccard = Annotated[float, typer.Option(help="Least exact shingle Jaccard (0-1) that also makes a near match.")]
 MinContainment = Annotated[float, typer.Option(help="Least share of the shorter paragraph inside the longer for a containment.")]
 Fmt = Annotated[str, typer.Option("--format", "-f", help="Report format: text, json or csv (compare: text or json).")]
 Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to FILE (atomically) instead of stdout.")]
@@ -62,6 +63,7 @@ def scan(
     shingle_size: ShingleSize = Params.shingle_size,
     min_words: MinWords = Params.min_words,
     min_similarity: MinSimilarity = Params.min_similarity,
+    min_jaccard: MinJaccard = Params.min_jaccard,
     min_containment: MinContainment = Params.min_containment,
     include: Annotated[list[str], typer.Option(help="Only read files matching this glob (repeatable).")] = [],  # noqa: B006
     exclude: Annotated[list[str], typer.Option(help="Skip files and folders matching this glob (repeatable).")] = [],  # noqa: B006
@@ -79,7 +81,8 @@ def scan(
     from paradup.reports import render
 
     params = Params(threshold=threshold, num_perm=num_perm, seed=seed, shingle_size=shingle_size,
-                    min_words=min_words, min_similarity=min_similarity, min_containment=min_containment)
+                    min_words=min_words, min_similarity=min_similarity, min_jaccard=min_jaccard,
+                    min_containment=min_containment)
     _check_format(fmt)
     with stage_reporter() as progress:
         report = run_scan(paths, params, include=include, exclude=exclude, text_field=text_field,
@@ -103,6 +106,7 @@ def compare(
     seed: Seed = Params.seed,
     shingle_size: ShingleSize = Params.shingle_size,
     min_similarity: MinSimilarity = Params.min_similarity,
+    min_jaccard: MinJaccard = Params.min_jaccard,
     min_containment: MinContainment = Params.min_containment,
 ) -> None:
     """Explain whether, and why, the paragraphs at two FILE:LINE places match."""
@@ -110,7 +114,7 @@ def compare(
 
     _check_format(fmt, ("text", "json"))
     params = Params(threshold=threshold, num_perm=num_perm, seed=seed, shingle_size=shingle_size,
-                    min_similarity=min_similarity, min_containment=min_containment)
+                    min_similarity=min_similarity, min_jaccard=min_jaccard, min_containment=min_containment)
     typer.echo(render_explanation(explain(first, second, params), fmt), nl=False)
 
 

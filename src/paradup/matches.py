@@ -9,7 +9,7 @@ Every candidate gets three scores on one 0-1 scale:
 
 A pair is a ``containment`` match when the smaller side is mostly inside the
 larger and their sizes differ noticeably, a ``near`` match when it is similar
-as a whole (``similarity >= min_similarity`` or ``jaccard >= threshold``).
+as a whole (``similarity >= min_similarity`` or ``jaccard >= min_jaccard``).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def score_pair(text_a: str, text_b: str, set_a: np.ndarray, set_b: np.ndarray, p
     if con >= params.min_containment and small < _CONTAINMENT_SKEW * large:
         side = "a" if set_a.size < set_b.size else "b"
         return Scores(sim, jac, con, "containment", side)
-    if sim >= params.min_similarity or jac >= params.threshold:
+    if sim >= params.min_similarity or jac >= params.min_jaccard:
         return Scores(sim, jac, con, "near")
     return Scores(sim, jac, con, None)
 

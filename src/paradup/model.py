@@ -173,7 +173,9 @@ class Params:
     """Every setting of a scan, validated on creation.
 
     ``threshold`` is the Jaccard similarity LSH is tuned to catch (datasketch's
-    ``threshold``); ``bands``/``rows`` are chosen from it unless given.
+    ``threshold``); ``bands``/``rows`` are chosen from it unless given.  It only
+    decides which pairs are looked at; ``min_similarity``, ``min_jaccard`` and
+    ``min_containment`` decide which of those match.
 
     >>> Params(threshold=0.5).bands, Params(threshold=0.5).rows
     (25, 5)
@@ -183,12 +185,13 @@ class Params:
     paradup.model.InputError: threshold must be in (0, 1]; got 1.5
     """
 
-    threshold: float = 0.4
+    threshold: float = 0.3
     num_perm: int = 128
     seed: int = 1
     shingle_size: int = 3
     min_words: int = 8
     min_similarity: float = 0.8
+    min_jaccard: float = 0.5
     min_containment: float = 0.8
     core_similarity: float = 0.9
     max_gap: int = 1
@@ -201,7 +204,7 @@ class Params:
 
     def __post_init__(self) -> None:
         _check(0 < self.threshold <= 1, f"threshold must be in (0, 1]; got {self.threshold}")
-        for name in ("min_similarity", "min_containment", "core_similarity"):
+        for name in ("min_similarity", "min_jaccard", "min_containment", "core_similarity"):
             value = getattr(self, name)
             _check(0 < value <= 1, f"{name} must be in (0, 1]; got {value}")
         _check(2 <= self.num_perm <= 4096, f"num_perm must be in [2, 4096]; got {self.num_perm}")

@@ -65,7 +65,9 @@ def normalize_marked(text: str) -> str:
     >>> normalize_marked("One two. Three!") == "one two" + SENTENCE + "three"
     True
     """
-    return SENTENCE.join(n for n in map(normalize, split_sentences(text)) if n)
+    # Sentences are cut after folding, as the batch path cuts them (a soft
+    # hyphen between "?" and a space must not hide the sentence end).
+    return SENTENCE.join(n for n in map(normalize, split_sentences(text.translate(_FOLD))) if n)
 
 
 def normalize_batch(texts: Sequence[str]) -> list[str]:
