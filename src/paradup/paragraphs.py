@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from paradup.model import Paragraph
 
-_RAGGED = re.compile(r"\s\s|[^\S ]")  # white space other than single spaces
 _HYPHEN_END = re.compile(r"\w-$")
 _CLOSED = re.compile(r"[.!?:;…\"'”’»)\]]$")
 
@@ -87,8 +86,7 @@ def _is_broken(last_line: str, next_line: str) -> bool:
 def _join(lines: tuple[str, ...]) -> str:
     """Join wrapped lines, rejoining a word hyphenated across the break."""
     if len(lines) == 1:
-        line = lines[0].strip()
-        return " ".join(line.split()) if _RAGGED.search(line) else line
+        return " ".join(lines[0].split())
     out = lines[0].strip()
     for line in lines[1:]:
         line = line.strip()
