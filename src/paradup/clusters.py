@@ -42,6 +42,7 @@ def cluster_matches(n: int, matches: Sequence[Match], params: Params) -> list[No
     [(0, 1, 2)]
     """
     parent = list(range(n))
+    size = [1] * n
     weakest = [1.0] * n
     kinds: dict[int, set[str]] = {}
 
@@ -53,6 +54,7 @@ def cluster_matches(n: int, matches: Sequence[Match], params: Params) -> list[No
 
     def join(child: int, root: int, match: Match) -> None:
         parent[child] = root
+        size[root] += size[child]
         weakest[root] = min(weakest[root], weakest[child], match.strength)
         kinds.setdefault(root, set()).update(kinds.pop(child, set()) | {match.kind})
 
@@ -61,21 +63,16 @@ def cluster_matches(n: int, matches: Sequence[Match], params: Params) -> list[No
         ra, rb = find(m.a), find(m.b)
         if ra != rb:
             join(max(ra, rb), min(ra, rb), m)
-    size = [0] * n
-    for x in range(n):
-        size[find(x)] += 1
     leaf = [False] * n
     core_set = set(core)
     for m in sorted((m for m in matches if m not in core_set), key=_order):
         joiner, target = _attach(m, find, size, leaf)
         if joiner is None:
             continue
-        root = find(target)
-        join(joiner, root, m)
+        join(joiner, find(target), m)
         leaf[joiner] = True
-        size[root] += 1
-        size[joiner] = 0
-    return _collect(n, find, weakest, kinds)
+    touched = sorted({m.a for m in matches} | {m.b for m in matches})
+    return _collect(touched, find, weakest, kinds)
 
 
 def _order(m: Match) -> tuple[float, int, int]:
@@ -95,9 +92,9 @@ def _attach(m: Match, find, size: list[int], leaf: list[bool]) -> tuple[int | No
     return None, -1
 
 
-def _collect(n: int, find, weakest: list[float], kinds: dict[int, set[str]]) -> list[NodeCluster]:
+def _collect(touched: list[int], find, weakest: list[float], kinds: dict[int, set[str]]) -> list[NodeCluster]:
     groups: dict[int, list[int]] = {}
-    for x in range(n):
+    for x in touched:
         groups.setdefault(find(x), []).append(x)
     out = []
     for root, nodes in groups.items():

@@ -69,7 +69,7 @@ def find_duplicates(
     with stage("sketch"):
         sketch = sketch_all([p.text for p in paragraphs], params, jobs)
     with stage("exact"):
-        nodes = group_exact(sketch.norms)
+        nodes = group_exact(sketch.norms, sketch.words)
     with stage("candidates"):
         reps = np.array([m[0] for m in nodes.members], dtype=np.int64)
         long_ids = np.flatnonzero(nodes.words >= params.min_words)
@@ -103,10 +103,11 @@ def find_duplicates(
                   tuple(problems), stats, root)
 
 
-def group_exact(norms: Sequence[str]) -> Nodes:
+def group_exact(norms: Sequence[str], words: np.ndarray | None = None) -> Nodes:
     """Group paragraphs whose normalised texts are equal; empty texts are left out.
 
-    Node ids follow corpus order of each text's first appearance.
+    Node ids follow corpus order of each text's first appearance; ``words``
+    (per paragraph) saves counting them again.
 
     >>> group_exact(["a b", "", "c", "a b"]).members
     ((0, 3), (2,))
@@ -121,8 +122,11 @@ def group_exact(norms: Sequence[str]) -> Nodes:
             members.append([])
         members[node].append(gid)
     texts = tuple(index)
-    words = np.fromiter((t.count(" ") + 1 for t in texts), dtype=np.int64, count=len(texts))
-    return Nodes(texts, tuple(tuple(m) for m in members), words)
+    if words is None:
+        counts = np.fromiter((t.count(" ") + 1 for t in texts), dtype=np.int64, count=len(texts))
+    else:
+        counts = np.asarray(words, dtype=np.int64)[[m[0] for m in members]] if members else np.zeros(0, np.int64)
+    return Nodes(texts, tuple(tuple(m) for m in members), counts)
 
 
 def sentence_candidates(sketch: Sketch, nodes: Nodes, reps: np.ndarray, params: Params) -> np.ndarray:
