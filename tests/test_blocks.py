@@ -54,3 +54,9 @@ def test_a_paragraph_repeated_in_a_row_is_not_a_block_with_itself():
     links = [Link(i, j, 1.0) for i in range(4) for j in range(i + 1, 4)]
     for b in find_blocks(ps, links, Params()):
         assert b.a.index_end < b.b.index_start
+
+
+def test_a_paragraph_matching_a_row_of_neighbours_is_not_a_run():
+    ps = paras(3, 8)
+    links = [Link(0, 3 + j, 0.9) for j in range(8)]  # A0 matches every paragraph of B
+    assert find_blocks(ps, links, Params()) == []

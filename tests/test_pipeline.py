@@ -132,3 +132,11 @@ def test_signatures_of_exact_copies_are_computed_once():
     report = scan_texts({f"d{i}": text for i in range(5)})
     assert report.stats["distinct"] == 1
     assert np.array([len(c.members) for c in report.clusters]).tolist() == [5]
+
+
+def test_numbered_boilerplate_repeated_in_one_document_is_one_cluster_and_no_block():
+    footer = "Subscribe to our newsletter for the latest news and offers from Example Media, all rights reserved."
+    text = "\n\n".join(footer.replace("latest", f"latest {i}") for i in range(300))
+    report = scan_texts({"a": text}, Params(max_bucket=16))
+    assert [len(c.members) for c in report.clusters] == [300]
+    assert report.blocks == ()

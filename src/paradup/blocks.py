@@ -69,17 +69,26 @@ def _first_ids(paragraphs: Sequence[Paragraph]) -> dict[int, int]:
 
 
 def _chains(grid: dict[tuple[int, int], float], params: Params) -> list[list[tuple[int, int]]]:
-    """Return maximal diagonal chains of grid points, longest first, disjoint."""
+    """Return maximal diagonal chains of grid points, longest first, disjoint.
+
+    A step may move along one side only (a split paragraph) but never twice in
+    a row, so a paragraph matching many neighbours does not make a run.
+    """
     step = params.max_gap + 1
-    best: dict[tuple[int, int], tuple[int, tuple[int, int] | None]] = {}
+    best: dict[tuple[int, int], tuple[int, tuple[int, int] | None, bool]] = {}  # length, previous, flat step
     for i, j in sorted(grid):
-        length, prev = 1, None
+        length, prev, flat = 1, None, False
         for di in range(step + 1):
             for dj in range(step + 1):
                 key = (i - di, j - dj)
-                if (di or dj) and key in best and best[key][0] + 1 > length:
-                    length, prev = best[key][0] + 1, key
-        best[(i, j)] = (length, prev)
+                if not (di or dj) or key not in best:
+                    continue
+                is_flat = di == 0 or dj == 0
+                if is_flat and best[key][2]:
+                    continue
+                if best[key][0] + 1 > length:
+                    length, prev, flat = best[key][0] + 1, key, is_flat
+        best[(i, j)] = (length, prev, flat)
     used: set[tuple[int, int]] = set()
     chains = []
     for end in sorted(best, key=lambda k: (-best[k][0], k)):
@@ -88,7 +97,8 @@ def _chains(grid: dict[tuple[int, int], float], params: Params) -> list[list[tup
             chain.append(node)
             node = best[node][1]
         used.update(chain)
-        if len(chain) >= params.min_block:
+        rows, cols = {i for i, _ in chain}, {j for _, j in chain}
+        if len(chain) >= params.min_block and min(len(rows), len(cols)) >= 2:
             chains.append(chain[::-1])
     return chains
 

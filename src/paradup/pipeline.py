@@ -83,7 +83,8 @@ def find_duplicates(
         clusters = build_clusters(nodes, node_matches, params)
         matches = paragraph_matches(nodes, node_matches)
     with stage("blocks"):
-        blocks = find_blocks(paragraphs, block_links(nodes, node_matches, params), params, _loose(nodes, paragraphs))
+        links = block_links(nodes, node_matches, clusters, params)
+        blocks = find_blocks(paragraphs, links, params, _loose(nodes, paragraphs))
     stats = {
         "documents": len(documents),
         "paragraphs": len(paragraphs),
@@ -170,11 +171,13 @@ def paragraph_matches(nodes: Nodes, node_matches: Sequence[Match]) -> list[Match
     return sorted(out, key=lambda m: (m.a, m.b))
 
 
-def block_links(nodes: Nodes, node_matches: Sequence[Match], params: Params) -> list[Link]:
-    """Return every linked paragraph pair, skipping texts repeated more than
-    ``max_bucket`` times (boilerplate is reported by clusters, not blocks)."""
+def block_links(nodes: Nodes, node_matches: Sequence[Match], clusters: Sequence[Cluster], params: Params) -> list[Link]:
+    """Return every linked paragraph pair, skipping paragraphs whose cluster has
+    more than ``max_bucket`` members (boilerplate is reported by clusters, not blocks)."""
+    crowded = {p for c in clusters if len(c.members) > params.max_bucket for p in c.members}
+
     def small(node: int) -> bool:
-        return len(nodes.members[node]) <= params.max_bucket
+        return len(nodes.members[node]) <= params.max_bucket and nodes.members[node][0] not in crowded
 
     links = []
     for members in nodes.members:
