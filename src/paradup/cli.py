@@ -35,7 +35,7 @@ MinWords = Annotated[int, typer.Option(help="Paragraphs with fewer words are mat
 MinSimilarity = Annotated[float, typer.Option(help="Least rapidfuzz similarity (0-1) for a near match.")]
 MinJaccard = Annotated[float, typer.Option(help="Least exact shingle Jaccard (0-1) that also makes a near match.")]
 MinContainment = Annotated[float, typer.Option(help="Least share of the shorter paragraph inside the longer for a containment.")]
-Fmt = Annotated[str, typer.Option("--format", "-f", help="Report format: text, json or csv (compare: text or json).")]
+Fmt = Annotated[str, typer.Option("--format", "-f", help="Report format: text, json, csv or html (compare: text or json).")]
 Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to FILE (atomically) instead of stdout.")]
 
 
@@ -171,6 +171,3 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None:
         sys.exit(code)
     return code
-
-
-

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from paradup.model import InputError, Report
 
-FORMATS = ("text", "json", "csv")
+FORMATS = ("text", "json", "csv", "html")
 
 
 def render(report: Report, fmt: str = "text", timings: bool = True) -> str:
@@ -17,6 +17,8 @@ def render(report: Report, fmt: str = "text", timings: bool = True) -> str:
         from paradup.reports.json import render as run
     elif fmt == "csv":
         from paradup.reports.csv import render as run
+    elif fmt == "html":
+        from paradup.reports.html import render as run
     elif fmt == "text":
         from paradup.reports.text import render as run
     else:
