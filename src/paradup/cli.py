@@ -72,9 +72,11 @@ def scan(
     timings: Annotated[bool, typer.Option(help="Include seconds per stage in the report.")] = True,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0: one per core).")] = 0,
     fail_on_duplicates: Annotated[bool, typer.Option(help="Exit with 1 when duplicates are found.")] = False,
+    against: Annotated[Optional[Path], typer.Option(help="Also report paragraphs seen before in this index (paradup index add).")] = None,  # noqa: E501
 ) -> None:
     """Report repeated paragraphs (clusters) and reprinted runs of paragraphs (blocks)."""
     from paradup.api import scan as run_scan
+    from paradup.index import match_archive
     from paradup.progress import stage_reporter
     from paradup.reports import render
 
@@ -85,6 +87,7 @@ def scan(
     with stage_reporter() as progress:
         report = run_scan(paths, params, include=include, exclude=exclude, text_field=text_field,
                           hidden=hidden, progress=progress, jobs=_jobs(jobs))
+        report = match_archive(report, against)
     for problem in report.problems:
         where = "" if problem.message.startswith(f"{problem.path}:") else f"{problem.path}: "
         typer.echo(f"Warning: {where}{problem.message}", err=True)
@@ -171,3 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None:
         sys.exit(code)
     return code
+
+
+from paradup.cli_dedup import register  # noqa: E402
+
+register(app)
