@@ -6,8 +6,9 @@ from datasketch import LeanMinHash, MinHashLSH
 from planted import build
 
 from paradup.candidates import choose_bands, find_candidates, group_pairs, lsh_probability, lsh_threshold
+from paradup.normalize import normalize
 from paradup.paragraphs import split_paragraphs
-from paradup.shingles import normalize, shingle_set
+from paradup.shingles import shingle_set
 from paradup.signatures import compute_signatures
 
 

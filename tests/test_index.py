@@ -17,8 +17,9 @@ from paradup.cli import main
 from paradup.index import CHECKED, SCHEMA_VERSION, Index, add_paths, index_info, match_archive, open_index
 from paradup.matches import score_pair
 from paradup.model import InputError
+from paradup.normalize import normalize
 from paradup.paragraphs import split_paragraphs
-from paradup.shingles import normalize, shingle_set
+from paradup.shingles import shingle_set
 
 
 def run(capsys, *args) -> tuple[int, str, str]:

@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 
 from paradup.matches import score_pair, verify_candidates, word_diff
 from paradup.model import Params
-from paradup.shingles import normalize, shingle_set
+from paradup.normalize import normalize
+from paradup.shingles import shingle_set
 
 BASE = ("the general confederation of peruvian workers veered from initially recognizing the regime "
         "to feigning support for the demonstrations and calling a series of national strikes")

@@ -9,8 +9,9 @@ from datasketch import LeanMinHash, MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from paradup.normalize import normalize
 from paradup.paragraphs import split_paragraphs
-from paradup.shingles import hash_shingle, normalize, shingle_set, word_shingles
+from paradup.shingles import hash_shingle, shingle_set, word_shingles
 from paradup.signatures import compute_signatures
 
 SEED = Path(__file__).parent / "data" / "peru-protests-article.txt"

@@ -10,8 +10,9 @@ import numpy as np
 from paradup.candidates import band_keys, lsh_probability, lsh_threshold
 from paradup.matches import score_pair, word_diff
 from paradup.model import InputError, Paragraph, Params
+from paradup.normalize import normalize
 from paradup.paragraphs import split_paragraphs
-from paradup.shingles import normalize, shingle_set
+from paradup.shingles import shingle_set
 from paradup.signatures import compute_signatures
 
 

@@ -43,7 +43,8 @@ class Scores:
 def score_pair(text_a: str, text_b: str, set_a: np.ndarray, set_b: np.ndarray, params: Params) -> Scores:
     """Score two normalised texts and their shingle sets, and decide the match kind.
 
-    >>> from paradup.shingles import normalize, shingle_set
+    >>> from paradup.normalize import normalize
+    >>> from paradup.shingles import shingle_set
     >>> a = normalize("the quick brown fox jumps over the lazy dog near the river bank")
     >>> b = normalize("the quick brown fox jumps over the lazy dog")
     >>> s = score_pair(a, b, shingle_set(a, 3), shingle_set(b, 3), Params())

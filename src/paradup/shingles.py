@@ -21,8 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from paradup.normalize import normalize, split_sentences  # noqa: F401  (re-exported for callers)
-
 _MASK = (1 << 64) - 1
 _B = 0x100000001B3
 _B_INV = pow(_B, -1, 1 << 64)
