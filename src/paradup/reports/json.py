@@ -31,8 +31,37 @@ def to_dict(report: Report, timings: bool = True) -> dict:
 
 
 def render(report: Report, timings: bool = True) -> str:
-    """Render the report as indented, key-ordered JSON."""
-    return json.dumps(to_dict(report, timings), ensure_ascii=False, indent=2) + "\n"
+    """Render the report as JSON: one top-level key per line, one list item per line.
+
+    Each line is written by the C encoder (``indent`` would fall back to the
+    pure-Python one, ten times slower on a large corpus), and a diff of two
+    reports still shows which cluster or match changed.
+
+    >>> print(render_dict({"a": 1, "b": [{"x": 1}, {"x": 2}]}), end="")
+    {
+    "a": 1,
+    "b": [
+    {"x": 1},
+    {"x": 2}
+    ]
+    }
+    """
+    return render_dict(to_dict(report, timings))
+
+
+def render_dict(data: dict) -> str:
+    """Write a dict as JSON with its top-level keys and list items on lines of their own."""
+    def dump(value) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, list) and value:
+            items = ",\n".join(dump(v) for v in value)
+            lines.append(f"{dump(key)}: [\n{items}\n]")
+        else:
+            lines.append(f"{dump(key)}: {dump(value)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def _member(report: Report, gid: int) -> dict:
