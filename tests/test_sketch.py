@@ -5,6 +5,7 @@ from planted import build
 
 from paradup import Document, Params, find_duplicates
 from paradup.paragraphs import split_paragraphs
+from paradup import sketch
 from paradup.sketch import CHUNK, concat_sketches, sketch_all, sketch_texts
 
 
@@ -31,7 +32,8 @@ def test_joined_sketches_equal_one_sketch_of_everything():
         assert np.array_equal(getattr(whole, field), getattr(joined, field)), field
 
 
-def test_reports_do_not_depend_on_the_number_of_processes():
+def test_reports_do_not_depend_on_the_number_of_processes(monkeypatch):
+    monkeypatch.setattr(sketch, "RUN_CHARS", 20_000)  # several worker tasks even for a small corpus
     planted, _ = corpus_texts(12)
     docs = [Document(k, k, v) for k, v in planted.texts.items()]
     one, two = find_duplicates(docs, jobs=1), find_duplicates(docs, jobs=2)

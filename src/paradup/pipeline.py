@@ -2,13 +2,13 @@
 
 Stages (each timed in ``Report.stats["seconds"]``):
 
-1. ``paragraphs``: split every document;
-2. ``sketch``: normalise, shingle and MinHash every paragraph, in ``jobs`` processes;
-3. ``exact``: group equal normalised texts into *nodes* (exact copies are one node);
-4. ``candidates``: LSH banding over nodes of at least ``min_words`` words, plus
+1. ``sketch``: split every document into paragraphs, normalise, shingle and
+   MinHash them, in ``jobs`` processes;
+2. ``exact``: group equal normalised texts into *nodes* (exact copies are one node);
+3. ``candidates``: LSH banding over nodes of at least ``min_words`` words, plus
    nodes that share a whole sentence (containment);
-5. ``verify``: score candidates, keep the matches;
-6. ``clusters`` and ``blocks``.
+4. ``verify``: score candidates, keep the matches;
+5. ``clusters`` and ``blocks``.
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ from paradup.candidates import find_candidates, group_pairs
 from paradup.clusters import cluster_matches
 from paradup.matches import verify_candidates
 from paradup.model import Cluster, Document, InputProblem, Match, Paragraph, Params, Report
-from paradup.paragraphs import split_paragraphs
-from paradup.sketch import Sketch, sketch_all
+from paradup.sketch import Sketch, paragraphs_and_sketch
 
 Progress = Callable[[str], None]
 # Loose matching only extends a block at its ends, where the run around it
@@ -64,10 +63,8 @@ def find_duplicates(
     params = params or Params()
     seconds: dict[str, float] = {}
     stage = _stage_timer(seconds, progress)
-    with stage("paragraphs"):
-        paragraphs = [p for i, d in enumerate(documents) for p in split_paragraphs(d.text, i)]
     with stage("sketch"):
-        sketch = sketch_all([p.text for p in paragraphs], params, jobs)
+        paragraphs, sketch = paragraphs_and_sketch([d.text for d in documents], params, jobs)
     with stage("exact"):
         nodes = group_exact(sketch.norms, sketch.words)
     with stage("candidates"):

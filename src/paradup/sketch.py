@@ -15,12 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from paradup.model import Params
+from paradup.model import Paragraph, Params
 from paradup.normalize import SENTENCE, normalize_batch
+from paradup.paragraphs import split_paragraphs
 from paradup.shingles import shingle_batch
 from paradup.signatures import sign_flat
 
-CHUNK = 4096  # paragraphs per task: large enough to amortise numpy calls, small enough for cache
+CHUNK = 4096  # paragraphs per batch: large enough to amortise numpy calls, small enough for cache
+RUN_CHARS = CHUNK * 400  # characters of documents per worker task: about a batch's worth
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,65 @@ def concat_sketches(parts: Sequence[Sketch], num_perm: int) -> Sketch:
         _cat([p.sentence_keys for p in parts], np.uint64),
         _cat([p.sentence_ids + s for p, s in zip(parts, starts)], np.int64),
     )
+
+
+@dataclass(frozen=True)
+class Cut:
+    """The paragraphs of a run of documents, as columns (what a worker sends back)."""
+
+    doc: np.ndarray
+    index: np.ndarray
+    lines: np.ndarray  # [n, 2] line_start, line_end
+    chars: np.ndarray  # [n, 2] char_start, char_end
+    texts: list[str]
+
+    def paragraphs(self) -> list[Paragraph]:
+        return [
+            Paragraph(d, i, ls, le, cs, ce, t)
+            for d, i, (ls, le), (cs, ce), t in zip(
+                self.doc.tolist(), self.index.tolist(), self.lines.tolist(), self.chars.tolist(), self.texts
+            )
+        ]
+
+
+def cut_and_sketch(texts: Sequence[str], first_doc: int, params: Params) -> tuple[Cut, Sketch]:
+    """Split documents ``first_doc, first_doc + 1, ...`` into paragraphs and sketch them.
+
+    >>> cut, sk = cut_and_sketch(["One.\\n\\nTwo words here."], 0, Params(num_perm=8))
+    >>> cut.texts, sk.words.tolist()
+    (['One.', 'Two words here.'], [1, 3])
+    """
+    found = [p for offset, text in enumerate(texts) for p in split_paragraphs(text, first_doc + offset)]
+    cut = Cut(
+        np.fromiter((p.doc for p in found), dtype=np.int64, count=len(found)),
+        np.fromiter((p.index for p in found), dtype=np.int64, count=len(found)),
+        np.array([(p.line_start, p.line_end) for p in found], dtype=np.int64).reshape(-1, 2),
+        np.array([(p.char_start, p.char_end) for p in found], dtype=np.int64).reshape(-1, 2),
+        [p.text for p in found],
+    )
+    parts = [sketch_texts(cut.texts[i : i + CHUNK], params) for i in range(0, len(found), CHUNK)]
+    return cut, concat_sketches(parts, params.num_perm)
+
+
+def paragraphs_and_sketch(documents: Sequence[str], params: Params, jobs: int = 1) -> tuple[list[Paragraph], Sketch]:
+    """Split every document's text into paragraphs and sketch them, in ``jobs`` processes.
+
+    Documents go to workers in runs of about ``CHUNK`` paragraphs' worth of
+    text; the result does not depend on ``jobs``.
+    """
+    runs, start, size = [], 0, 0
+    for i, text in enumerate(documents):
+        size += len(text)
+        if size >= RUN_CHARS or i == len(documents) - 1:
+            runs.append((documents[start : i + 1], start, params))
+            start, size = i + 1, 0
+    if jobs > 1 and len(runs) > 1:
+        with _pool(min(jobs, len(runs))) as pool:
+            parts = pool.starmap(cut_and_sketch, runs, chunksize=1)
+    else:
+        parts = [cut_and_sketch(*run) for run in runs]
+    paragraphs = [p for cut, _ in parts for p in cut.paragraphs()]
+    return paragraphs, concat_sketches([sk for _, sk in parts], params.num_perm)
 
 
 def sketch_all(texts: Sequence[str], params: Params, jobs: int = 1) -> Sketch:
