@@ -3,9 +3,8 @@ from __future__ import annotations
 import numpy as np
 from planted import build
 
-from paradup import Document, Params, find_duplicates
+from paradup import Document, Params, find_duplicates, sketch
 from paradup.paragraphs import split_paragraphs
-from paradup import sketch
 from paradup.sketch import CHUNK, concat_sketches, sketch_all, sketch_texts
 
 
