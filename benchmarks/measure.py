@@ -1,0 +1,78 @@
+"""Run a command and measure its wall time and the peak memory of its whole process tree.
+
+The tree's resident memory is sampled every 50 ms with psutil: the RSS of
+the process plus every descendant, summed.  Pages that forked workers share
+copy-on-write with their parent are counted once per process, so the sum
+can overstate what the tree really holds; ``ru_maxrss`` (reported by the
+worker) gives the largest single process instead.  Peaks shorter than 50 ms
+can be missed.  Without psutil only that single-process figure is known.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+
+POLL_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class Measured:
+    returncode: int | None  # None: killed at the timeout
+    wall_seconds: float
+    peak_tree_rss_mb: float | None
+    stderr: str
+
+
+def _tree_rss(proc) -> int:
+    import psutil
+
+    total = 0
+    try:
+        members = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    for p in members:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def run_measured(cmd: list[str], timeout: float, env: dict | None = None) -> Measured:
+    """Run ``cmd`` in its own session; kill its process group after ``timeout`` seconds."""
+    try:
+        import psutil
+    except ImportError:
+        psutil = None
+    began = time.perf_counter()
+    with open(os.devnull, "wb") as devnull:
+        popen = subprocess.Popen(cmd, stdout=devnull, stderr=subprocess.PIPE, env=env, start_new_session=True)
+    err_chunks: list[bytes] = []
+    import threading
+
+    reader = threading.Thread(target=lambda: err_chunks.append(popen.stderr.read()), daemon=True)
+    reader.start()
+    handle = psutil.Process(popen.pid) if psutil else None
+    peak = 0
+    returncode = None
+    while True:
+        if handle is not None:
+            peak = max(peak, _tree_rss(handle))
+        code = popen.poll()
+        if code is not None:
+            returncode = code
+            break
+        if time.perf_counter() - began > timeout:
+            os.killpg(popen.pid, signal.SIGKILL)
+            popen.wait()
+            break
+        time.sleep(POLL_SECONDS)
+    wall = time.perf_counter() - began
+    reader.join(timeout=5)
+    stderr = b"".join(err_chunks).decode("utf-8", errors="replace")
+    return Measured(returncode, wall, round(peak / 2**20, 1) if handle is not None else None, stderr)
