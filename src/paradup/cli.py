@@ -35,6 +35,8 @@ MinWords = Annotated[int, typer.Option(help="Paragraphs with fewer words are mat
 MinSimilarity = Annotated[float, typer.Option(help="Least rapidfuzz similarity (0-1) for a near match.")]
 MinJaccard = Annotated[float, typer.Option(help="Least exact shingle Jaccard (0-1) that also makes a near match.")]
 MinContainment = Annotated[float, typer.Option(help="Least share of the shorter paragraph inside the longer for a containment.")]
+MaxGap = Annotated[int, typer.Option(help="Paragraphs a block may skip on either side (OCR'd books with running heads: 2 or 3).")]
+MinBlock = Annotated[int, typer.Option(help="Least aligned paragraph pairs that make a block.")]
 Fmt = Annotated[str, typer.Option("--format", "-f", help="Report format: text, json, csv or html (compare: text or json).")]
 Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to FILE (atomically) instead of stdout.")]
 
@@ -65,6 +67,8 @@ def scan(
     min_similarity: MinSimilarity = Params.min_similarity,
     min_jaccard: MinJaccard = Params.min_jaccard,
     min_containment: MinContainment = Params.min_containment,
+    max_gap: MaxGap = Params.max_gap,
+    min_block: MinBlock = Params.min_block,
     include: Annotated[list[str], typer.Option(help="Only read files matching this glob (repeatable).")] = [],  # noqa: B006
     exclude: Annotated[list[str], typer.Option(help="Skip files and folders matching this glob (repeatable).")] = [],  # noqa: B006
     text_field: Annotated[str, typer.Option(help="JSONL field that holds the text.")] = "text",
@@ -82,7 +86,7 @@ def scan(
 
     params = Params(threshold=threshold, num_perm=num_perm, seed=seed, shingle_size=shingle_size,
                     min_words=min_words, min_similarity=min_similarity, min_jaccard=min_jaccard,
-                    min_containment=min_containment)
+                    min_containment=min_containment, max_gap=max_gap, min_block=min_block)
     _check_format(fmt)
     with stage_reporter() as progress:
         report = run_scan(paths, params, include=include, exclude=exclude, text_field=text_field,
