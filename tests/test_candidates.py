@@ -20,9 +20,15 @@ def test_lsh_maths_follow_the_textbook_formulas():
 
 
 def test_bands_and_rows_are_datasketchs_choice():
-    for threshold in (0.3, 0.5, 0.8):
-        lsh = MinHashLSH(threshold=threshold, num_perm=128)
-        assert choose_bands(threshold, 128) == (lsh.b, lsh.r)
+    for num_perm, threshold in ((128, 0.1), (128, 0.3), (128, 0.5), (128, 0.8), (32, 0.45), (256, 0.7)):
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        assert choose_bands(threshold, num_perm) == (lsh.b, lsh.r)
+
+
+def test_a_threshold_too_high_for_two_bands_gets_one_band_of_every_row():
+    with pytest.raises(ValueError):
+        MinHashLSH(threshold=0.99, num_perm=128)  # datasketch cannot split it
+    assert choose_bands(0.99, 128) == (1, 128)
 
 
 def test_sort_based_banding_finds_exactly_the_pairs_minhashlsh_finds():

@@ -24,9 +24,33 @@ _FNV = np.uint64(0x100000001B3)
 def choose_bands(threshold: float, num_perm: int) -> tuple[int, int]:
     """Return datasketch's optimal ``(bands, rows)`` for a Jaccard ``threshold``.
 
+    The ``(b, r)`` with ``b * r <= num_perm`` that minimises the area under
+    the S-curve below the threshold (false positives) plus the area above it
+    (false negatives), equally weighted, as ``datasketch.MinHashLSH`` picks
+    it.  ``P(s)`` is a polynomial of degree ``b * r``, so Gauss-Legendre
+    quadrature with ``num_perm // 2 + 1`` nodes integrates it exactly, for
+    every ``(b, r)`` at once: milliseconds where datasketch's loop of
+    adaptive integrals takes a second.
+
     >>> choose_bands(0.5, 128)
     (25, 5)
     """
+    if num_perm > 1024:  # the node grid would grow too large: ask datasketch
+        return _choose_bands_datasketch(threshold, num_perm)
+    pairs = np.array([(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)], dtype=np.float64)
+    x, w = np.polynomial.legendre.leggauss(num_perm // 2 + 1)
+    below = (x + 1) * threshold / 2  # nodes on [0, threshold]
+    above = threshold + (x + 1) * (1 - threshold) / 2  # nodes on [threshold, 1]
+    b, r = pairs[:, :1], pairs[:, 1:]
+    fp = (1 - (1 - below**r) ** b) @ w * threshold / 2
+    fn = ((1 - above**r) ** b) @ w * (1 - threshold) / 2
+    best = pairs[int(np.argmin(0.5 * fp + 0.5 * fn))]
+    if best[0] < 2:
+        return 1, num_perm  # see _choose_bands_datasketch
+    return int(best[0]), int(best[1])
+
+
+def _choose_bands_datasketch(threshold: float, num_perm: int) -> tuple[int, int]:
     from datasketch import MinHashLSH
 
     try:
