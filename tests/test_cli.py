@@ -633,3 +633,26 @@ def test_output_file_gets_ordinary_permissions_and_a_replaced_file_keeps_its_own
     out.chmod(0o640)
     assert main(["scan", str(ARTICLE), "-o", str(out)]) == 0
     assert out.stat().st_mode & 0o777 == 0o640
+
+
+def test_output_over_the_index_named_by_against_is_refused(tmp_path, capsys):
+    index = tmp_path / "archive.paradup"
+    assert main(["index", "add", str(ARTICLE), "--index", str(index)]) == 0
+    before = index.read_bytes()
+    code, out, err = run(capsys, "scan", ARTICLE, "--against", index, "-o", index)
+    assert code == 2 and err.startswith("Error: ") and "one of the inputs" in err
+    assert index.read_bytes() == before
+
+
+def test_compare_never_matches_paragraphs_with_nothing_left_after_normalisation(tmp_path, capsys):
+    stars = tmp_path / "stars.txt"
+    stars.write_text("***\n\nA line between.\n\n---\n", encoding="utf-8")
+    code, out, _ = run(capsys, "compare", f"{stars}:1", f"{stars}:5")
+    assert code == 0 and "verdict: NO MATCH" in out
+
+
+def test_report_reaches_a_pipe_whose_locale_cannot_encode_it(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "paradup", "scan", str(ARTICLE), "--no-timings"],
+                          capture_output=True, env={**os.environ, "PYTHONIOENCODING": "ascii"})
+    assert done.returncode == 0 and b"Traceback" not in done.stderr
+    assert "Peru’s".encode() in done.stdout

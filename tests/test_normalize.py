@@ -28,7 +28,7 @@ def test_marked_normalisation_is_normalisation_with_sentence_marks():
     assert normalize_marked(text).replace(SENTENCE, " ") == normalize(text)
 
 
-texts = st.text(alphabet=st.sampled_from(list("ab AB19.!?\"')]_\n\t-,’”“…éÉß\u00ad\u2011\x1c")), max_size=40)
+texts = st.text(alphabet=st.sampled_from(list("ab AB19.!?\"')]_\n\t-,’”“…éÉß\u00ad\u2011\x1c\x00\x01")), max_size=40)
 
 
 @settings(max_examples=300)

@@ -140,3 +140,19 @@ def test_numbered_boilerplate_repeated_in_one_document_is_one_cluster_and_no_blo
     report = scan_texts({"a": text}, Params(max_bucket=16))
     assert [len(c.members) for c in report.clusters] == [300]
     assert report.blocks == ()
+
+
+def test_nul_and_soh_characters_inside_a_paragraph_do_not_shift_the_others():
+    copy = "The same long paragraph appears twice in this file, word for word, as a copy."
+    texts = {"a": f"Before the \x00 nul and the \x01 soh characters here.\n\n{copy}\n\nMiddle.\n\n{copy}\n"}
+    report = scan_texts(texts)
+    assert report.stats["empty"] == 0
+    assert [[report.paragraphs[m].index for m in c.members] for c in report.clusters] == [[1, 3]]
+
+
+def test_boilerplate_variants_each_repeated_exactly_make_one_cluster_and_no_blocks():
+    footer = "Subscribe to our newsletter for the latest news and offers from Example Media, all rights reserved."
+    body = "\n\n".join(footer.replace("latest", f"latest {i % 50}") for i in range(600))  # 50 variants x 12
+    report = scan_texts({"a": body}, Params(max_bucket=16))
+    assert [len(c.members) for c in report.clusters] == [600]
+    assert report.blocks == ()

@@ -53,8 +53,11 @@ def find_blocks(
         grid[(pa.index, pb.index)] = max(link.strength, grid.get((pa.index, pb.index), 0.0))
     found = []
     for (da, db), grid in sorted(grids.items()):
+        rows: dict[int, list[tuple[int, float]]] = {}
+        for (i, j), s in grid.items():
+            rows.setdefault(i, []).append((j, s))
         for pairs in _chains(grid, params):
-            block = _widen(pairs, grid, da, db, first, paragraphs, params, loose)
+            block = _widen(pairs, grid, rows, da, db, first, paragraphs, params, loose)
             if block is not None:
                 found.append(block)
     found.sort(key=lambda b: (b[0].doc, b[0].index_start, b[1].doc, b[1].index_start))
@@ -103,14 +106,15 @@ def _chains(grid: dict[tuple[int, int], float], params: Params) -> list[list[tup
     return chains
 
 
-def _widen(pairs, grid, da, db, first, paragraphs, params, loose):
+def _widen(pairs, grid, rows, da, db, first, paragraphs, params, loose):
     """Add moved pairs inside the ranges, extend the ends loosely, and check the block."""
     a0, a1 = min(i for i, _ in pairs), max(i for i, _ in pairs)
     b0, b1 = min(j for _, j in pairs), max(j for _, j in pairs)
     scores = {pair: grid[pair] for pair in pairs}
-    for (i, j), s in grid.items():
-        if a0 <= i <= a1 and b0 <= j <= b1:
-            scores.setdefault((i, j), s)
+    for i in range(a0, a1 + 1):  # pairs moved inside both ranges join the block
+        for j, s in rows.get(i, ()):
+            if b0 <= j <= b1:
+                scores.setdefault((i, j), s)
     if loose is not None:
         while a0 > 0 and b0 > 0 and (s := _loose(loose, first, da, db, a0 - 1, b0 - 1, paragraphs)) is not None:
             a0, b0 = a0 - 1, b0 - 1

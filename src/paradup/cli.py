@@ -95,7 +95,8 @@ def scan(
     for problem in report.problems:
         where = "" if problem.message.startswith(f"{problem.path}:") else f"{problem.path}: "
         typer.echo(f"Warning: {where}{problem.message}", err=True)
-    write_output(render(report, fmt, timings), output, paths)
+    protected = [*paths, str(against)] if against is not None else paths
+    write_output(render(report, fmt, timings), output, protected)
     if fail_on_duplicates and report.clusters:
         raise typer.Exit(1)
 
@@ -109,6 +110,7 @@ def compare(
     num_perm: NumPerm = Params.num_perm,
     seed: Seed = Params.seed,
     shingle_size: ShingleSize = Params.shingle_size,
+    min_words: MinWords = Params.min_words,
     min_similarity: MinSimilarity = Params.min_similarity,
     min_jaccard: MinJaccard = Params.min_jaccard,
     min_containment: MinContainment = Params.min_containment,
@@ -118,7 +120,8 @@ def compare(
 
     _check_format(fmt, ("text", "json"))
     params = Params(threshold=threshold, num_perm=num_perm, seed=seed, shingle_size=shingle_size,
-                    min_similarity=min_similarity, min_jaccard=min_jaccard, min_containment=min_containment)
+                    min_words=min_words, min_similarity=min_similarity, min_jaccard=min_jaccard,
+                    min_containment=min_containment)
     typer.echo(render_explanation(explain(first, second, params), fmt), nl=False)
 
 
@@ -173,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
         code = 130
     except OSError as exc:
         typer.echo(f"Error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        code = 2
+    except Exception as exc:  # a bug of ours: still one line, never a traceback
+        typer.echo(f"Error: internal error ({type(exc).__name__}: {exc}); please report it", err=True)
         code = 2
     code = code if isinstance(code, int) else 0
     if argv is None:

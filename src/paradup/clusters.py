@@ -6,7 +6,8 @@ Clustering runs in two phases:
 1. *Core links* (near matches with ``similarity >= core_similarity``) are
    merged with union-find: these paragraphs are copies of each other.
 2. *Marginal links* (weaker near matches, and every containment) may only
-   attach a node that is still alone to a core member of a cluster, and a node
+   attach a node that is still alone to a node that did not itself join
+   through such a link (two lone nodes may pair up this way), and a node
    attached that way never attaches anything else.  For a containment the
    contained side is the one that attaches.
 

@@ -85,8 +85,9 @@ def explain(first: str, second: str, params: Params) -> Explanation:
     scores = score_pair(na, nb, sa, sb, params)
     sig = compute_signatures([sa, sb], params.num_perm, params.seed)
     keys = band_keys(sig, params.bands, params.rows)
-    short = min(na.count(" "), nb.count(" ")) + 1 < params.min_words
-    kind = scores.kind if not short or scores.kind == "exact" else None
+    short = min(len(na.split()), len(nb.split())) < params.min_words
+    empty = not na or not nb  # nothing left to match on: a scan leaves such paragraphs out
+    kind = None if empty else scores.kind if not short or scores.kind == "exact" else None
     return Explanation(
         a, b, kind, scores.contained if kind else None,
         round(scores.similarity, 4), round(scores.jaccard, 4), round(scores.containment, 4),
@@ -116,7 +117,8 @@ def render_explanation(e: Explanation, fmt: str = "text") -> str:
         lines.append("  note: not an LSH candidate at this setting, so a scan misses this pair unless"
                      " it shares a whole sentence; a lower --threshold catches it more often")
     if e.short:
-        lines.append("  one paragraph is under min_words: a scan matches it exactly only")
+        lines.append("  one paragraph is under min_words: a scan matches it exactly only"
+                     " (nothing is left of an empty one after normalisation: it is never matched)")
     lines.append("differences (word level):")
     lines += [_diff_line(op) for op in e.diff if op[0] != "equal"] or ["  none"]
     return "\n".join(lines) + "\n"

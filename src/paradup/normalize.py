@@ -67,7 +67,8 @@ def normalize_marked(text: str) -> str:
     """
     # Sentences are cut after folding, as the batch path cuts them (a soft
     # hyphen between "?" and a space must not hide the sentence end).
-    return SENTENCE.join(n for n in map(normalize, split_sentences(text.translate(_FOLD))) if n)
+    text = text.replace(PARAGRAPH, " ").replace(SENTENCE, " ").translate(_FOLD)
+    return SENTENCE.join(n for n in map(normalize, split_sentences(text)) if n)
 
 
 def normalize_batch(texts: Sequence[str]) -> list[str]:
@@ -76,6 +77,9 @@ def normalize_batch(texts: Sequence[str]) -> list[str]:
     >>> normalize_batch(["Peru’s capital.  Lima!", "ÉTÉ"]) == ["perus capital" + SENTENCE + "lima", "été"]
     True
     """
+    # The batch uses NUL and SOH as separators: a text carrying them (a JSONL
+    # "\u0000", say) has them turned into the spaces normalisation makes of them.
+    texts = [t.replace(PARAGRAPH, " ").replace(SENTENCE, " ") if PARAGRAPH in t or SENTENCE in t else t for t in texts]
     joined = PARAGRAPH.join(texts).translate(_FOLD)
     if joined.isascii():
         return _normalize_ascii(joined.encode("ascii")).decode("ascii").split(PARAGRAPH)

@@ -23,8 +23,15 @@ def write_output(text: str, output: Path | None, inputs: Sequence[str] = ()) -> 
     """
     if output is None:
         try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            # Bytes, so a report quoting any text reaches a pipe or file whatever the locale's encoding.
+            buffer = getattr(sys.stdout, "buffer", None)
+            if buffer is not None:
+                sys.stdout.flush()
+                buffer.write(text.encode("utf-8"))
+                buffer.flush()
+            else:
+                sys.stdout.write(text)
+                sys.stdout.flush()
         except BrokenPipeError:
             # The reader (| head, say) has gone: that is not an error.  Point
             # stdout at devnull so the interpreter's final flush is quiet too.

@@ -177,8 +177,8 @@ def block_links(nodes: Nodes, node_matches: Sequence[Match], clusters: Sequence[
         return len(nodes.members[node]) <= params.max_bucket and nodes.members[node][0] not in crowded
 
     links = []
-    for members in nodes.members:
-        if len(members) <= params.max_bucket:
+    for node, members in enumerate(nodes.members):
+        if small(node):
             links += [Link(p, q, 1.0) for i, p in enumerate(members) for q in members[i + 1 :]]
     for m in node_matches:
         if small(m.a) and small(m.b):

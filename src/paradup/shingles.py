@@ -145,21 +145,24 @@ def shingle_batch(marked: Sequence[str], size: int, min_words: int = 8) -> Shing
 
 
 _POWERS: list[np.ndarray] = [np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64)]
+_CACHE_LIMIT = 1 << 25  # powers kept between calls: 2 x 256 MiB at most
 
 
 def _prefix_hashes(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return prefix sums of ``byte[t] * B**t`` and the powers ``B**-t`` (mod 2**64)."""
     need = buf.size + 1
-    if _POWERS[0].size < need:
-        size = max(need, 2 * _POWERS[0].size)
+    powers = _POWERS
+    if powers[0].size < need:
+        size = max(need, 2 * powers[0].size)
         with np.errstate(over="ignore"):
-            _POWERS[0] = np.cumprod(np.r_[np.uint64(1), np.full(size - 1, _B, dtype=np.uint64)])
-            _POWERS[1] = np.cumprod(np.r_[np.uint64(1), np.full(size - 1, _B_INV, dtype=np.uint64)])
+            powers = [np.cumprod(np.r_[np.uint64(1), np.full(size - 1, base, dtype=np.uint64)]) for base in (_B, _B_INV)]
+        if size <= _CACHE_LIMIT:  # batches are small; a caller hashing a whole corpus at once gets no cache
+            _POWERS[:] = powers
     with np.errstate(over="ignore"):
         prefix = np.empty(need, dtype=np.uint64)
         prefix[0] = 0
-        np.cumsum(buf * _POWERS[0][: buf.size], out=prefix[1:])
-    return prefix, _POWERS[1][:need]
+        np.cumsum(buf * powers[0][: buf.size], out=prefix[1:])
+    return prefix, powers[1][:need]
 
 
 def _shingles(mixed: np.ndarray, para: np.ndarray, words: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
