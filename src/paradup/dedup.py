@@ -43,9 +43,9 @@ import numpy as np
 
 from paradup.matches import Scores, score_pair
 from paradup.model import ArchiveMatch, InputError, Params, Report
-from paradup.normalize import SENTENCE, normalize_batch
 from paradup.pipeline import Progress, find_duplicates, group_exact
-from paradup.shingles import ShingleBatch, shingle_batch
+from paradup.shingles import ShingleBatch
+from paradup.sketch import sketch_all
 
 KEEP = ("first", "longest", "newest", "oldest", "priority")
 SCOPES = ("within", "across", "both")
@@ -172,15 +172,15 @@ def plan_removals(report: Report, policy: Policy, rank: np.ndarray, texts: Texts
 
 @dataclass(frozen=True)
 class Texts:
-    """Every paragraph's normalised text and shingle set, computed for the whole corpus at once."""
+    """Every paragraph's normalised text and shingle set, computed batch by batch as a scan does."""
 
     norms: list[str]
     shingles: ShingleBatch
 
     @classmethod
     def of(cls, report: Report) -> Texts:
-        norms = [m.replace(SENTENCE, " ") for m in normalize_batch([p.text for p in report.paragraphs])]
-        return cls(norms, shingle_batch(norms, report.params.shingle_size))
+        sk = sketch_all([p.text for p in report.paragraphs], report.params)
+        return cls(sk.norms, ShingleBatch(sk.values, sk.offsets, sk.words, sk.sentence_keys, sk.sentence_ids))
 
     def scores(self, p: int, q: int, params: Params) -> Scores:
         """Score paragraphs ``p`` and ``q`` (global ids) as the scan verifies a pair."""
