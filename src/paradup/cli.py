@@ -92,9 +92,7 @@ def scan(
         report = run_scan(paths, params, include=include, exclude=exclude, text_field=text_field,
                           hidden=hidden, progress=progress, jobs=_jobs(jobs))
         report = match_archive(report, against)
-    for problem in report.problems:
-        where = "" if problem.message.startswith(f"{problem.path}:") else f"{problem.path}: "
-        typer.echo(f"Warning: {where}{problem.message}", err=True)
+    _warn(report.problems)
     protected = [*paths, str(against)] if against is not None else paths
     write_output(render(report, fmt, timings), output, protected)
     if fail_on_duplicates and report.clusters:
@@ -136,6 +134,13 @@ def show_params(
     from paradup.explain import render_curve
 
     typer.echo(render_curve(Params(threshold=threshold, num_perm=num_perm, bands=bands, rows=rows)), nl=False)
+
+
+def _warn(problems) -> None:
+    """Print each input problem as one warning line; a message naming its file is not prefixed again."""
+    for problem in problems:
+        where = "" if problem.message.startswith(f"{problem.path}:") else f"{problem.path}: "
+        typer.echo(f"Warning: {where}{problem.message}", err=True)
 
 
 def _jobs(jobs: int) -> int:

@@ -8,7 +8,18 @@ from typing import Annotated, Optional
 
 import typer
 
-from paradup.cli import MinContainment, MinJaccard, MinSimilarity, MinWords, NumPerm, Seed, ShingleSize, Threshold
+from paradup.cli import (
+    MinContainment,
+    MinJaccard,
+    MinSimilarity,
+    MinWords,
+    NumPerm,
+    Seed,
+    ShingleSize,
+    Threshold,
+    _jobs,
+    _warn,
+)
 from paradup.model import InputError, Params
 
 Include = Annotated[list[str], typer.Option(help="Only read files matching this glob (repeatable).")]
@@ -177,17 +188,3 @@ def index_info(
     typer.echo(f"  {_n(info['documents'], 'document')}, {_n(info['paragraphs'], 'paragraph')} "
                f"({info['distinct_texts']:,} distinct), {info['bands']:,} band keys, "
                f"{info['sentences']:,} sentence keys, {info['bytes']:,} bytes")
-
-
-def _jobs(jobs: int) -> int:
-    from paradup.sketch import default_jobs
-
-    if jobs < 0:
-        raise InputError(f"--jobs must be 0 (one per core) or more; got {jobs}")
-    return jobs or default_jobs()
-
-
-def _warn(problems) -> None:
-    for problem in problems:  # as scan does: a message that starts with its path is not prefixed again
-        where = "" if problem.message.startswith(f"{problem.path}:") else f"{problem.path}: "
-        typer.echo(f"Warning: {where}{problem.message}", err=True)
