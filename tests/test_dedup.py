@@ -489,3 +489,14 @@ def test_every_policy_round_trips_and_leaves_nothing_for_a_second_run(tmp_path, 
     assert first.removed
     assert reconstruct(tmp_path / "once", tmp_path / "once.ledger.jsonl") == tree(tmp_path / "in")
     assert dedup([str(tmp_path / "once")], tmp_path / "twice", policy=policy).removed == ()
+
+
+def test_paragraphs_that_only_share_a_quoted_sentence_are_both_kept(tmp_path):
+    quoted = "The minister said that the talks would resume in the capital early next week."
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(f"Officials met on Monday in the old palace. {quoted} Nothing else was agreed.\n")
+    (corpus / "b.txt").write_text(f"Markets rose sharply on the news this morning. {quoted} Traders welcomed it.\n")
+    assert main(["dedup", str(corpus), "--out", str(tmp_path / "clean")]) == 0
+    for name in ("a.txt", "b.txt"):
+        assert (tmp_path / "clean" / name).read_text() == (corpus / name).read_text()

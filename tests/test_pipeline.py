@@ -156,3 +156,22 @@ def test_boilerplate_variants_each_repeated_exactly_make_one_cluster_and_no_bloc
     report = scan_texts({"a": body}, Params(max_bucket=16))
     assert [len(c.members) for c in report.clusters] == [600]
     assert report.blocks == ()
+
+
+QUOTED = "The minister said that the talks would resume in the capital early next week."
+
+
+def passage_texts():
+    return {"a.txt": f"Officials met on Monday in the old palace. {QUOTED} Nothing else was agreed, they said.",
+            "b.txt": f"Markets rose sharply on the news this morning. {QUOTED} Traders welcomed it warmly."}
+
+
+def test_two_paragraphs_quoting_one_sentence_are_a_passage_match_and_no_cluster():
+    report = scan_texts(passage_texts())
+    assert [m.kind for m in report.matches] == ["passage"]
+    assert report.clusters == () and report.blocks == () and report.stats["passages"] == 1
+
+
+def test_a_sentence_under_min_words_is_no_passage():
+    report = scan_texts(passage_texts(), Params(min_words=20))
+    assert report.matches == ()

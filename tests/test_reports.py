@@ -362,3 +362,14 @@ def test_reports_of_generated_corpora_keep_their_invariants(docs):
     assert len(re.findall(r"^  Cluster \d+ ", text, flags=re.MULTILINE)) == len(data["clusters"])
     assert len(re.findall(r"^  Block \d+: ", text, flags=re.MULTILINE)) == len(data["blocks"])
     assert render(report, "text", timings=False) == text
+
+
+def test_text_report_lists_shared_passages_with_the_sentence_they_share():
+    quoted = "The minister said that the talks would resume in the capital early next week."
+    report = paradup.scan_texts({"a.txt": f"Officials met on Monday in the old palace. {quoted} Nothing else was agreed.",
+                                 "b.txt": f"Markets rose sharply on the news this morning. {quoted} Traders welcomed it."})
+    text = render(report, "text", timings=False)
+    assert "1 shared passage," in text.splitlines()[2]
+    section = text.split("Shared passages (1)")[1]
+    assert "a.txt:1 [0]  ~  b.txt:1 [0]" in section and f'"{quoted}"' in section
+    assert render(report, "json", timings=False).count('"kind": "passage"') == 1

@@ -289,7 +289,7 @@ class _Planner:
                 self.settle(group)
         edges = []
         for m in self.report.matches:
-            if m.kind == "exact":
+            if m.kind in ("exact", "passage"):  # a shared passage makes neither paragraph a copy
                 continue
             small = node_of[m.a] if m.contained == "a" else node_of[m.b] if m.contained == "b" else -1
             for p, q in self.pairs(nodes.members[node_of[m.a]], nodes.members[node_of[m.b]]):

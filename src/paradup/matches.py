@@ -10,6 +10,8 @@ Every candidate gets three scores on one 0-1 scale:
 A pair is a ``containment`` match when the smaller side is mostly inside the
 larger and their sizes differ noticeably, a ``near`` match when it is similar
 as a whole (``similarity >= min_similarity`` or ``jaccard >= min_jaccard``).
+A pair that is neither but shares a whole sentence of ``min_words`` words or
+more is a ``passage`` match: two different paragraphs quoting one passage.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from paradup.model import Match, Params
+from paradup.normalize import normalize, split_sentences
 from paradup.shingles import containment, jaccard
 
 # Below this size ratio (smaller / larger shingle set) a pair whose smaller
@@ -66,7 +69,11 @@ def score_pair(text_a: str, text_b: str, set_a: np.ndarray, set_b: np.ndarray, p
 
 
 def verify_candidates(
-    pairs: np.ndarray, texts: Sequence[str], sets: Sequence[np.ndarray], params: Params
+    pairs: np.ndarray,
+    texts: Sequence[str],
+    sets: Sequence[np.ndarray],
+    params: Params,
+    shared: np.ndarray | None = None,
 ) -> list[Match]:
     """Return the candidate ``pairs`` that verify, as :class:`Match` (ids as given).
 
@@ -75,12 +82,25 @@ def verify_candidates(
         texts: normalised texts.
         sets: sorted distinct shingle hashes of each text.
         params: thresholds in force.
+        shared: per pair, whether the two share a whole long sentence; such a
+            pair that is no near copy or containment is a ``passage`` match.
+
+    >>> from paradup.normalize import normalize
+    >>> from paradup.shingles import shingle_set
+    >>> quote = "the minister said the talks would resume in the capital next week"
+    >>> texts = [normalize(f"Officials met on Monday. {quote}. Nothing else was agreed today at all."),
+    ...          normalize(f"Markets rose sharply. {quote}. Traders welcomed the news from the capital.")]
+    >>> sets = [shingle_set(t, 3) for t in texts]
+    >>> [m.kind for m in verify_candidates(np.array([[0, 1]]), texts, sets, Params(), np.array([True]))]
+    ['passage']
     """
     out = []
-    for a, b in pairs.tolist():
+    flags = np.zeros(len(pairs), dtype=bool) if shared is None else shared
+    for (a, b), passage in zip(pairs.tolist(), flags.tolist()):
         s = score_pair(texts[a], texts[b], sets[a], sets[b], params)
-        if s.kind is not None:
-            out.append(Match(a, b, s.kind, _r(s.similarity), _r(s.jaccard), _r(s.containment), s.contained))
+        kind = s.kind or ("passage" if passage else None)
+        if kind is not None:
+            out.append(Match(a, b, kind, _r(s.similarity), _r(s.jaccard), _r(s.containment), s.contained))
     return out
 
 
@@ -104,6 +124,17 @@ def word_diff(text_a: str, text_b: str) -> list[tuple[str, str, str]]:
         else:
             out.append((op.tag, old, new))
     return out
+
+
+def shared_sentences(text_a: str, text_b: str, min_words: int) -> list[str]:
+    """Return the sentences of ``text_a`` (as written) that ``text_b`` also holds, when long enough.
+
+    >>> shared_sentences("Hello there. The talks will resume next week in the capital.",
+    ...                  "Prices rose. The talks will resume next week in the capital!", 5)
+    ['The talks will resume next week in the capital.']
+    """
+    theirs = {normalize(s) for s in split_sentences(text_b)}
+    return [s for s in split_sentences(text_a) if len(normalize(s).split()) >= min_words and normalize(s) in theirs]
 
 
 def _r(x: float) -> float:

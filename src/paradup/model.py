@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-MATCH_KINDS = ("exact", "near", "containment")
+MATCH_KINDS = ("exact", "near", "containment", "passage")
 
 
 class InputError(ValueError):
@@ -68,8 +68,9 @@ class Match:
     """A verified pair of paragraphs, ``a < b`` as global paragraph ids.
 
     ``kind`` is ``exact`` (equal after normalisation), ``near`` (similar as a
-    whole) or ``containment`` (one is, for the most part, inside the other;
-    ``contained`` says which side: ``"a"`` or ``"b"``).
+    whole), ``containment`` (one is, for the most part, inside the other;
+    ``contained`` says which side: ``"a"`` or ``"b"``) or ``passage`` (two
+    different paragraphs that share a whole long sentence; never clustered).
     """
 
     a: int

@@ -7,7 +7,7 @@ Stages (each timed in ``Report.stats["seconds"]``):
 2. ``exact``: group equal normalised texts into *nodes* (exact copies are one node);
 3. ``candidates``: LSH banding over nodes of at least ``min_words`` words, plus
    nodes that share a whole sentence (containment);
-4. ``verify``: score candidates, keep the matches;
+4. ``verify``: score candidates, keep the matches (passages apart);
 5. ``clusters`` and ``blocks``.
 """
 
@@ -74,13 +74,15 @@ def find_duplicates(
                               params.max_bucket)
         sentence = sentence_candidates(sketch, nodes, reps, params)
         pairs = np.unique(np.concatenate([lsh, sentence]), axis=0) if len(lsh) + len(sentence) else lsh
+        shared = np.isin(pairs[:, 0] * len(nodes.texts) + pairs[:, 1], sentence[:, 0] * len(nodes.texts) + sentence[:, 1])
     with stage("verify"):
-        node_matches = verify_candidates(pairs, nodes.texts, _SetView(sketch, reps), params)
+        node_matches = verify_candidates(pairs, nodes.texts, _SetView(sketch, reps), params, shared)
+        copies = [m for m in node_matches if m.kind != "passage"]  # passages are reported, never grouped
     with stage("clusters"):
-        clusters = build_clusters(nodes, node_matches, params)
+        clusters = build_clusters(nodes, copies, params)
         matches = paragraph_matches(nodes, node_matches)
     with stage("blocks"):
-        links = block_links(nodes, node_matches, clusters, params)
+        links = block_links(nodes, copies, clusters, params)
         blocks = find_blocks(paragraphs, links, params, _loose(nodes, paragraphs))
     stats = {
         "documents": len(documents),
@@ -92,6 +94,7 @@ def find_duplicates(
         "candidates_lsh": int(len(lsh)),
         "candidates_sentence": int(len(sentence)),
         "verified": len(node_matches),
+        "passages": len(node_matches) - len(copies),
         "matches": len(matches),
         "clusters": len(clusters),
         "blocks": len(blocks),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from paradup import __version__
-from paradup.matches import word_diff
+from paradup.matches import shared_sentences, word_diff
 from paradup.model import Block, Cluster, Match, Report
 from paradup.reports.common import member_links, params_dict, preview
 
@@ -23,6 +23,11 @@ def render(report: Report, timings: bool = True) -> str:
         lines += ["", f"Clusters ({len(report.clusters)})"]
         for cluster in report.clusters:
             lines += _cluster(report, cluster, links)
+    passages = [m for m in report.matches if m.kind == "passage"]
+    if passages:
+        lines += ["", f"Shared passages ({len(passages)}): different paragraphs quoting the same sentences"]
+        for m in passages:
+            lines += _passage(report, m)
     if report.archive:
         lines += ["", f"Seen before, in the archive ({len(report.archive)})"]
         for a in report.archive:
@@ -44,12 +49,17 @@ def _header(report: Report, timings: bool) -> list[str]:
         f"LSH: threshold {p['threshold']}, num_perm {p['num_perm']} = {p['bands']} bands x {p['rows']} rows"
         f" (effective threshold {p['effective_threshold']:.3f}), seed {p['seed']}, word {p['shingle_size']}-shingles",
         f"Found: {_n(len(report.clusters), 'cluster')} ({_n(repeated, 'paragraph')}),"
-        f" {_n(len(report.blocks), 'block')}, {_n(len(report.matches), 'match', 'matches')}"
+        f" {_n(len(report.blocks), 'block')},{_passages(s)} {_n(len(report.matches), 'match', 'matches')}"
         f" ({s['matches'] - s['verified']} exact copies; {s['verified']} of {s['candidates']} candidates verified)",
     ]
     if timings:
         lines.append("Seconds: " + ", ".join(f"{k} {v:.3f}" for k, v in s["seconds"].items()))
     return lines
+
+
+def _passages(stats: dict) -> str:
+    count = stats.get("passages", 0)
+    return f" {_n(count, 'shared passage')}," if count else ""
 
 
 def _documents(report: Report) -> list[str]:
@@ -100,6 +110,15 @@ def _cluster(report: Report, cluster: Cluster, links: dict[int, Match]) -> list[
         if link is not None and link.kind != "exact" and (link.a == cluster.representative or link.b == cluster.representative):
             lines += _changes(rep.text, p.text)
     return lines
+
+
+def _passage(report: Report, m: Match) -> list[str]:
+    pa, pb = report.paragraphs[m.a], report.paragraphs[m.b]
+    where = [f"{report.documents[p.doc].id}:{p.line_start} [{p.index}]" for p in (pa, pb)]
+    shared = shared_sentences(pa.text, pb.text, report.params.min_words)
+    return [f"  {where[0]}  ~  {where[1]}  similarity {m.similarity:.3f}, containment {m.containment:.3f}"] + [
+        f'    "{preview(s, 100)}"' for s in shared[:3]
+    ]
 
 
 def _scores(link: Match | None, gid: int) -> str:
