@@ -113,7 +113,7 @@ def group_pairs(keys: np.ndarray, ids: np.ndarray, max_bucket: int) -> np.ndarra
     >>> group_pairs(np.array([7, 5, 7, 7]), np.array([0, 1, 2, 3]), 8).tolist()
     [[0, 2], [0, 3], [2, 3]]
     """
-    order = np.argsort(keys, kind="stable")
+    order = np.argsort(keys)  # bucket members are sorted below, so the sort need not be stable
     sorted_keys, sorted_ids = keys[order], ids[order]
     starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
     sizes = np.diff(np.concatenate((starts, [sorted_keys.size])))
