@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from paradup.model import Paragraph
 
-_HYPHEN_END = re.compile(r"\w-$")
 _CLOSED = re.compile(r"[.!?:;…\"'”’»)\]]$")
 
 
@@ -84,14 +83,19 @@ def _is_broken(last_line: str, next_line: str) -> bool:
 
 
 def _join(lines: tuple[str, ...]) -> str:
-    """Join wrapped lines, rejoining a word hyphenated across the break."""
+    """Join wrapped lines, rejoining a word hyphenated across the break.
+
+    Linear in the paragraph's length, so a document without blank lines (one
+    paragraph of thousands of lines) costs no more than many short ones.
+    """
     if len(lines) == 1:
-        return " ".join(lines[0].split())
-    out = lines[0].strip()
-    for line in lines[1:]:
+        return lines[0].strip()
+    parts: list[str] = []
+    for line in lines:
         line = line.strip()
-        if _HYPHEN_END.search(out) and line[:1].islower():
-            out = out[:-1] + line
+        last = parts[-1] if parts else ""
+        if len(last) >= 2 and last[-1] == "-" and (last[-2].isalnum() or last[-2] == "_") and line[:1].islower():
+            parts[-1] = last[:-1] + line  # "re-" + "deeming": one word again
         else:
-            out = f"{out} {line}"
-    return " ".join(out.split())
+            parts.append(line)
+    return " ".join(parts)
