@@ -95,51 +95,59 @@ def normalize_batch(texts: Sequence[str]) -> list[str]:
     return out
 
 
-def _table(chars: bytes) -> np.ndarray:
-    table = np.zeros(256, dtype=bool)
-    table[np.frombuffer(chars, dtype=np.uint8)] = True
+def _classes(**groups: bytes) -> np.ndarray:
+    table = np.zeros(256, dtype=np.uint8)
+    for bit, chars in enumerate(groups.values()):
+        table[np.frombuffer(chars, dtype=np.uint8)] |= np.uint8(1 << bit)
     return table
 
 
 _LOWER = np.arange(256, dtype=np.uint8)
 _LOWER[65:91] += 32
-_ALNUM = _table(b"abcdefghijklmnopqrstuvwxyz0123456789")
-_SPACE = _table(b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")
-_END = _table(b".!?")
-_CLOSE = _table(b"\"')]")
-
-
-def _shift(a: np.ndarray, k: int) -> np.ndarray:
-    """Return ``a`` moved ``k`` places right (left when negative), padded with False."""
-    out = np.zeros_like(a)
-    if k > 0 and k < a.size:
-        out[k:] = a[:-k]
-    elif k < 0 and -k < a.size:
-        out[:k] = a[-k:]
-    return out
+# One lookup classifies every byte; each class is a bit.
+_CLASS = _classes(
+    alnum=b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+    space=b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f",
+    end=b".!?",
+    close=b"\"')]",
+    newline=b"\n",
+    nul=b"\x00",
+)
+_ALNUM, _SPACE, _END, _CLOSE, _NEWLINE, _NUL = (np.uint8(1 << bit) for bit in range(6))
 
 
 def _normalize_ascii(batch: bytes) -> bytes:
     """Normalise ASCII paragraphs joined by NUL bytes, marking sentence ends; NULs are kept."""
-    b = _LOWER[np.frombuffer(batch, dtype=np.uint8)]
+    b = np.frombuffer(batch, dtype=np.uint8)
     if b.size == 0:
         return b""
-    alnum = _ALNUM[b]
-    keep = ~((b == 39) & _shift(alnum, 1) & _shift(alnum, -1))  # an apostrophe inside a word disappears
-    end, close = _END[b], _CLOSE[b]
-    mark = (_SPACE[b] & (_shift(end, 1) | (_shift(close, 1) & _shift(end, 2)))) | (b == 10)
-    if not keep.all():
-        b, alnum, mark = b[keep], alnum[keep], mark[keep]
-    nul = b == 0
+    cls = _CLASS[b]
+    alnum = (cls & _ALNUM).astype(bool)
+    end, space = (cls & _END).astype(bool), (cls & _SPACE).astype(bool)
+    inner = np.zeros(b.size, dtype=bool)  # an apostrophe inside a word disappears
+    inner[1:-1] = (b[1:-1] == 39) & alnum[:-2] & alnum[2:]
+    mark = (cls & _NEWLINE).astype(bool)  # white space after a sentence's end (and a close quote)
+    mark[1:] |= space[1:] & end[:-1]
+    mark[2:] |= space[2:] & (cls[1:-1] & _CLOSE).astype(bool) & end[:-2]
+    if inner.any():
+        keep = ~inner
+        b, cls, alnum, mark = b[keep], cls[keep], alnum[keep], mark[keep]
+    nul = (cls & _NUL).astype(bool)
     sep = ~alnum & ~nul
     # Runs of separators collapse to one byte: the sentence mark if the run
     # holds one, else a space; runs touching a paragraph's edge disappear.
-    starts = np.flatnonzero(sep & ~np.r_[False, sep[:-1]])
-    ends = np.flatnonzero(sep & ~np.r_[sep[1:], False])
-    has_mark = np.add.reduceat(mark.astype(np.int64), starts) > 0 if starts.size else np.zeros(0, dtype=bool)
-    edge = np.r_[True, nul][starts] | np.r_[nul, True][ends + 1]
-    out = b.copy()
+    run_start = sep.copy()
+    run_start[1:] &= ~sep[:-1]
+    run_end = sep.copy()
+    run_end[:-1] &= ~sep[1:]
+    starts, ends = np.flatnonzero(run_start), np.flatnonzero(run_end)
+    has_mark = np.logical_or.reduceat(mark, starts) if starts.size else np.zeros(0, dtype=bool)
+    before = np.ones(starts.size, dtype=bool)
+    before[starts > 0] = nul[starts[starts > 0] - 1]
+    after = np.ones(ends.size, dtype=bool)
+    after[ends < b.size - 1] = nul[ends[ends < b.size - 1] + 1]
+    out = _LOWER[b]
     out[starts] = np.where(has_mark, 1, 32)
-    drop = sep.copy()
-    drop[starts[~edge]] = False
+    drop = sep
+    drop[starts[~(before | after)]] = False
     return out[~drop].tobytes()
