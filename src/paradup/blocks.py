@@ -21,7 +21,7 @@ from paradup.model import Block, Paragraph, Params, Span
 Loose = Callable[[int, int], float | None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """Two linked paragraphs (global ids, ``p < q``) and the strength of the link."""
 

@@ -41,7 +41,7 @@ class InputProblem:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """A paragraph of a document: the unit paradup matches.
 
@@ -63,7 +63,7 @@ class Paragraph:
         return len(self.text.split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     """A verified pair of paragraphs, ``a < b`` as global paragraph ids.
 

@@ -59,19 +59,31 @@ def sketch_texts(texts: Sequence[str], params: Params) -> Sketch:
                   batch.sentence_ids)
 
 
-def concat_sketches(parts: Sequence[Sketch], num_perm: int) -> Sketch:
-    """Join sketches of consecutive batches into one, ids shifted to match."""
-    starts = np.cumsum([0] + [len(p.norms) for p in parts])
-    value_starts = np.cumsum([0] + [p.values.size for p in parts])
-    return Sketch(
-        [n for p in parts for n in p.norms],
-        _cat([p.words for p in parts], np.int64),
-        _cat([p.values for p in parts], np.uint32),
-        np.r_[0, _cat([p.offsets[1:] + s for p, s in zip(parts, value_starts)], np.int64)],
-        np.concatenate([p.signatures for p in parts]) if parts else np.zeros((0, num_perm), np.uint32),
-        _cat([p.sentence_keys for p in parts], np.uint64),
-        _cat([p.sentence_ids + s for p, s in zip(parts, starts)], np.int64),
-    )
+def concat_sketches(parts: list[Sketch], num_perm: int) -> Sketch:
+    """Join sketches of consecutive batches into one, ids shifted to match.
+
+    ``parts`` is emptied as it is read, so each part's arrays are freed once
+    copied and the join never holds two copies of the corpus's signatures.
+    """
+    n = sum(len(p.norms) for p in parts)
+    total = sum(p.values.size for p in parts)
+    keys = sum(p.sentence_keys.size for p in parts)
+    norms: list[str] = []
+    words, offsets = np.empty(n, np.int64), np.zeros(n + 1, np.int64)
+    values, signatures = np.empty(total, np.uint32), np.empty((n, num_perm), np.uint32)
+    sentence_keys, sentence_ids = np.empty(keys, np.uint64), np.empty(keys, np.int64)
+    at = value_at = key_at = 0
+    parts.reverse()  # pop from the end, in input order
+    while parts:
+        p = parts.pop()
+        m, v, k = len(p.norms), p.values.size, p.sentence_keys.size
+        norms += p.norms
+        words[at : at + m], signatures[at : at + m] = p.words, p.signatures
+        offsets[at + 1 : at + m + 1] = p.offsets[1:] + value_at
+        values[value_at : value_at + v] = p.values
+        sentence_keys[key_at : key_at + k], sentence_ids[key_at : key_at + k] = p.sentence_keys, p.sentence_ids + at
+        at, value_at, key_at = at + m, value_at + v, key_at + k
+    return Sketch(norms, words, values, offsets, signatures, sentence_keys, sentence_ids)
 
 
 @dataclass(frozen=True)
@@ -130,7 +142,9 @@ def paragraphs_and_sketch(documents: Sequence[str], params: Params, jobs: int = 
     else:
         parts = [cut_and_sketch(*run) for run in runs]
     paragraphs = [p for cut, _ in parts for p in cut.paragraphs()]
-    return paragraphs, concat_sketches([sk for _, sk in parts], params.num_perm)
+    sketches = [sk for _, sk in parts]
+    parts.clear()
+    return paragraphs, concat_sketches(sketches, params.num_perm)
 
 
 def sketch_all(texts: Sequence[str], params: Params, jobs: int = 1) -> Sketch:
@@ -162,5 +176,3 @@ def _pool(processes: int):
     return context.Pool(processes)
 
 
-def _cat(arrays: list[np.ndarray], dtype) -> np.ndarray:
-    return np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype=dtype)
