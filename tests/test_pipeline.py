@@ -127,7 +127,7 @@ def test_clusters_partition_the_matched_paragraphs_and_blocks_stay_in_place(para
     assert (again.clusters, again.blocks, again.matches) == (report.clusters, report.blocks, report.matches)
 
 
-def test_signatures_of_exact_copies_are_computed_once():
+def test_exact_copies_across_documents_are_one_distinct_text_and_one_cluster():
     text = "Same paragraph repeated across documents with enough words to be sketched here.\n"
     report = scan_texts({f"d{i}": text for i in range(5)})
     assert report.stats["distinct"] == 1

@@ -43,7 +43,7 @@ import numpy as np
 
 from paradup.candidates import band_keys
 from paradup.matches import score_pair
-from paradup.model import ArchiveMatch, Document, InputError, InputProblem, Paragraph, Params, Report
+from paradup.model import ArchiveMatch, Document, InputError, InputProblem, Paragraph, Params, Report, match_strength
 from paradup.paragraphs import split_paragraphs
 from paradup.pipeline import group_exact
 from paradup.shingles import shingle_batch
@@ -496,16 +496,10 @@ def _verify(pairs: np.ndarray, keys: Keys, rows: dict, params: Params) -> dict[i
         if s.kind is None:
             continue
         scores = (s.kind, round(s.similarity, 4), round(s.jaccard, 4), round(s.containment, 4), s.contained)
-        strength = s.containment if s.kind == "containment" else max(s.similarity, s.jaccard)
         held = best.get(node)
-        if held is None or (strength, -archived) > (_strength(held[0]), -held[1]):
+        if held is None or (match_strength(*scores[:4]), -archived) > (match_strength(*held[0][:4]), -held[1]):
             best[node] = (scores, archived)
     return best
-
-
-def _strength(scores: tuple) -> float:
-    kind, sim, jac, con, _ = scores
-    return con if kind == "containment" else max(sim, jac)
 
 
 def add_paths(index_path: str | os.PathLike, paths: Sequence[str], params: Params | None = None, jobs: int = 1,

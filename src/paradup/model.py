@@ -11,7 +11,15 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-MATCH_KINDS = ("exact", "near", "containment", "passage")
+
+def match_strength(kind: str, similarity: float, jaccard: float, containment: float) -> float:
+    """Return the score a match was accepted on: containment for a containment,
+    else the larger of similarity and Jaccard.
+
+    >>> match_strength("containment", 0.6, 0.4, 1.0), match_strength("near", 0.9, 0.7, 0.8)
+    (1.0, 0.9)
+    """
+    return containment if kind == "containment" else max(similarity, jaccard)
 
 
 class InputError(ValueError):
@@ -83,11 +91,8 @@ class Match:
 
     @property
     def strength(self) -> float:
-        """The score the match was accepted on: containment for a containment,
-        else the larger of similarity and Jaccard."""
-        if self.kind == "containment":
-            return self.containment
-        return max(self.similarity, self.jaccard)
+        """The score the match was accepted on (:func:`match_strength`)."""
+        return match_strength(self.kind, self.similarity, self.jaccard, self.containment)
 
 
 @dataclass(frozen=True)
@@ -210,7 +215,10 @@ class Params:
             _check(0 < value <= 1, f"{name} must be in (0, 1]; got {value}")
         _check(2 <= self.num_perm <= 4096, f"num_perm must be in [2, 4096]; got {self.num_perm}")
         _check(0 <= self.seed < 2**32, f"seed must be in [0, 2**32); got {self.seed}")
-        _check(1 <= self.shingle_size <= 16, f"shingle_size must be in [1, 16]; got {self.shingle_size}")
+        from paradup.shingles import MAX_SHINGLE
+
+        _check(1 <= self.shingle_size <= MAX_SHINGLE,
+               f"shingle_size must be in [1, {MAX_SHINGLE}]; got {self.shingle_size}")
         _check(self.min_words >= 1, f"min_words must be at least 1; got {self.min_words}")
         _check(self.max_gap >= 0, f"max_gap must be at least 0; got {self.max_gap}")
         _check(self.min_block >= 2, f"min_block must be at least 2; got {self.min_block}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from paradup.candidates import lsh_threshold
-from paradup.model import Cluster, Match, Paragraph, Report
+from paradup.model import Match, Paragraph, Report
 
 PREVIEW_CHARS = 80
 
@@ -57,7 +57,3 @@ def member_links(report: Report) -> dict[int, Match]:
             if member not in best or key > best[member][0]:
                 best[member] = (key, match)
     return {member: match for member, (_, match) in best.items()}
-
-
-def cluster_words(report: Report, cluster: Cluster) -> int:
-    return sum(report.paragraphs[m].words for m in cluster.members)
