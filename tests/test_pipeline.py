@@ -51,14 +51,16 @@ def brute_force(texts: dict[str, str], params: Params):
     from paradup.paragraphs import split_paragraphs
 
     paragraphs = [p for i, t in enumerate(texts.values()) for p in split_paragraphs(t, i)]
-    nodes = group_exact([normalize(p.text) for p in paragraphs])
-    long_ids = [i for i in range(len(nodes.texts)) if nodes.words[i] >= params.min_words]
-    sets = {i: shingle_set(nodes.texts[i], params.shingle_size) for i in long_ids}
+    norms = [normalize(p.text) for p in paragraphs]
+    nodes = group_exact(norms)
+    texts = [norms[r] for r in nodes.reps.tolist()]
+    long_ids = [i for i in range(nodes.count) if nodes.words[i] >= params.min_words]
+    sets = {i: shingle_set(texts[i], params.shingle_size) for i in long_ids}
     accepted = {}
     for a, b in itertools.combinations(long_ids, 2):
-        s = score_pair(nodes.texts[a], nodes.texts[b], sets[a], sets[b], params)
+        s = score_pair(texts[a], texts[b], sets[a], sets[b], params)
         if s.kind is not None:
-            accepted[(nodes.texts[a], nodes.texts[b])] = s
+            accepted[(texts[a], texts[b])] = s
     return accepted
 
 
@@ -67,8 +69,8 @@ def test_fast_path_agrees_with_brute_force_on_a_small_corpus():
     params = Params()
     reference = brute_force(planted.texts, params)
     report = find_duplicates([Document(k, k, v) for k, v in planted.texts.items()], params)
-    nodes = group_exact([normalize(p.text) for p in report.paragraphs])
-    rep_text = {members[0]: text for text, members in zip(nodes.texts, nodes.members)}
+    norms = [normalize(p.text) for p in report.paragraphs]
+    rep_text = {r: norms[r] for r in group_exact(norms).reps.tolist()}
     found = {(rep_text[m.a], rep_text[m.b]) for m in report.matches if m.kind != "exact"}
     assert found <= set(reference)  # nothing the reference rejects
     strong = {k for k, s in reference.items() if s.jaccard >= 0.7}

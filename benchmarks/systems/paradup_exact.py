@@ -3,7 +3,7 @@
 paradup reads and splits the files (``paradup.inputs.read_documents``,
 ``paradup.paragraphs.split_paragraphs``), normalises every paragraph
 (``paradup.normalize.normalize_batch``: case, punctuation, white space) and
-groups equal texts (``paradup.pipeline.group_exact``).  No MinHash, no
+groups equal texts (``paradup.exact.group_exact``).  No MinHash, no
 verification, no blocks: the floor that every fuzzy system should beat on
 recall and match on precision.
 """
@@ -31,7 +31,7 @@ def run(docs_dir: Path, jobs: int) -> Outcome:
     from paradup.model import Report
     from paradup.normalize import SENTENCE, normalize_batch
     from paradup.paragraphs import split_paragraphs
-    from paradup.pipeline import group_exact
+    from paradup.exact import group_exact
 
     stages: dict[str, float] = {}
     with stage(stages, "read"):
@@ -45,7 +45,8 @@ def run(docs_dir: Path, jobs: int) -> Outcome:
     with stage(stages, "glue"):
         from paradup.model import Cluster, Params
 
-        clusters = tuple(Cluster(i, "exact", m, m[0], 1.0) for i, m in enumerate(nodes.members) if len(m) > 1)
+        groups = [nodes.members(n) for n in nodes.repeated().tolist()]
+        clusters = tuple(Cluster(i, "exact", m, m[0], 1.0) for i, m in enumerate(groups))
         report = Report(Params(), tuple(documents), tuple(paragraphs), (), clusters, ())
         prediction = to_gids(report, docs_dir)
         prediction.blocks = None

@@ -16,7 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from paradup.model import Block, Paragraph, Params, Span
+from paradup.paragraphs import columns
 
 Loose = Callable[[int, int], float | None]
 
@@ -45,30 +48,25 @@ def find_blocks(
     >>> (b.a.index_start, b.a.index_end, b.b.index_start, b.b.index_end)
     (0, 2, 4, 6)
     """
-    first = _first_ids(paragraphs)
+    docs, indexes = columns(paragraphs)
+    first = {d: int(i) for d, i in zip(*np.unique(docs, return_index=True))}
+    ends = (docs, len(paragraphs))
     grids: dict[tuple[int, int], dict[tuple[int, int], float]] = {}
-    for link in links:
-        pa, pb = paragraphs[link.p], paragraphs[link.q]
-        grid = grids.setdefault((pa.doc, pb.doc), {})
-        grid[(pa.index, pb.index)] = max(link.strength, grid.get((pa.index, pb.index), 0.0))
+    ps, qs = [link.p for link in links], [link.q for link in links]
+    for link, da, db, ia, ib in zip(links, docs[ps].tolist(), docs[qs].tolist(), indexes[ps].tolist(), indexes[qs].tolist()):
+        grid = grids.setdefault((da, db), {})
+        grid[(ia, ib)] = max(link.strength, grid.get((ia, ib), 0.0))
     found = []
     for (da, db), grid in sorted(grids.items()):
         rows: dict[int, list[tuple[int, float]]] = {}
         for (i, j), s in grid.items():
             rows.setdefault(i, []).append((j, s))
         for pairs in _chains(grid, params):
-            block = _widen(pairs, grid, rows, da, db, first, paragraphs, params, loose)
+            block = _widen(pairs, grid, rows, da, db, first, ends, params, loose)
             if block is not None:
                 found.append(block)
     found.sort(key=lambda b: (b[0].doc, b[0].index_start, b[1].doc, b[1].index_start))
     return [Block(i, a, b, pairs, sim) for i, (a, b, pairs, sim) in enumerate(found)]
-
-
-def _first_ids(paragraphs: Sequence[Paragraph]) -> dict[int, int]:
-    first: dict[int, int] = {}
-    for gid, p in enumerate(paragraphs):
-        first.setdefault(p.doc, gid)
-    return first
 
 
 def _chains(grid: dict[tuple[int, int], float], params: Params) -> list[list[tuple[int, int]]]:
@@ -106,7 +104,7 @@ def _chains(grid: dict[tuple[int, int], float], params: Params) -> list[list[tup
     return chains
 
 
-def _widen(pairs, grid, rows, da, db, first, paragraphs, params, loose):
+def _widen(pairs, grid, rows, da, db, first, ends, params, loose):
     """Add moved pairs inside the ranges, extend the ends loosely, and check the block."""
     a0, a1 = min(i for i, _ in pairs), max(i for i, _ in pairs)
     b0, b1 = min(j for _, j in pairs), max(j for _, j in pairs)
@@ -116,10 +114,10 @@ def _widen(pairs, grid, rows, da, db, first, paragraphs, params, loose):
             if b0 <= j <= b1:
                 scores.setdefault((i, j), s)
     if loose is not None:
-        while a0 > 0 and b0 > 0 and (s := _loose(loose, first, da, db, a0 - 1, b0 - 1, paragraphs)) is not None:
+        while a0 > 0 and b0 > 0 and (s := _loose(loose, first, da, db, a0 - 1, b0 - 1, ends)) is not None:
             a0, b0 = a0 - 1, b0 - 1
             scores[(a0, b0)] = s
-        while (s := _loose(loose, first, da, db, a1 + 1, b1 + 1, paragraphs)) is not None:
+        while (s := _loose(loose, first, da, db, a1 + 1, b1 + 1, ends)) is not None:
             a1, b1 = a1 + 1, b1 + 1
             scores[(a1, b1)] = s
     if da == db and a1 >= b0:
@@ -129,8 +127,9 @@ def _widen(pairs, grid, rows, da, db, first, paragraphs, params, loose):
     return Span(da, a0, a1), Span(db, b0, b1), ordered, similarity
 
 
-def _loose(loose, first, da, db, i, j, paragraphs) -> float | None:
+def _loose(loose, first, da, db, i, j, ends) -> float | None:
+    docs, n = ends
     p, q = first[da] + i, first[db] + j
-    if q >= len(paragraphs) or paragraphs[p].doc != da or paragraphs[q].doc != db or p >= q:
+    if q >= n or docs[p] != da or docs[q] != db or p >= q:
         return None
     return loose(p, q)

@@ -13,6 +13,7 @@ candidate set as ``datasketch.MinHashLSH`` at a fraction of its time and memory
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -87,20 +88,23 @@ def lsh_probability(similarity: float, bands: int, rows: int) -> float:
 def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """Return one 64-bit key per paragraph and band, shape ``[n, bands]``.
 
+    Band ``k`` hashes hash values ``k * rows .. (k + 1) * rows - 1`` (FNV-1a
+    over the values), the slices ``datasketch.MinHashLSH`` compares.  The
+    result is a transposed view of a band-major array: ``.T`` is contiguous.
+
     >>> sig = np.array([[1, 2, 3, 4], [1, 2, 9, 9]], dtype=np.uint32)
     >>> keys = band_keys(sig, 2, 2)
     >>> bool(keys[0, 0] == keys[1, 0]), bool(keys[0, 1] == keys[1, 1])
     (True, False)
     """
     n = signatures.shape[0]
-    keys = np.empty((n, bands), dtype=np.uint64)
+    values = np.ascontiguousarray(signatures[:, : bands * rows].T).reshape(bands, rows, n)
+    keys = np.full((bands, n), 0xCBF29CE484222325, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        for band in range(bands):
-            h = np.full(n, 0xCBF29CE484222325, dtype=np.uint64)
-            for col in signatures[:, band * rows : (band + 1) * rows].T:
-                h = (h ^ col.astype(np.uint64)) * _FNV
-            keys[:, band] = h
-    return keys
+        for row in range(rows):
+            keys ^= values[:, row, :]
+            keys *= _FNV
+    return keys.T
 
 
 def group_pairs(keys: np.ndarray, ids: np.ndarray, max_bucket: int) -> np.ndarray:
@@ -130,7 +134,7 @@ def group_pairs(keys: np.ndarray, ids: np.ndarray, max_bucket: int) -> np.ndarra
             star = np.stack([np.full(size - 1, members[0]), members[1:]], axis=1)
             chain = np.stack([members[1:-1], members[2:]], axis=1)
             chunks.append(np.concatenate([star, chain]))
-    return _unique_pairs(chunks)
+    return unique_pairs(chunks)
 
 
 def find_candidates(signatures: np.ndarray, ids: np.ndarray, bands: int, rows: int, max_bucket: int) -> np.ndarray:
@@ -141,11 +145,21 @@ def find_candidates(signatures: np.ndarray, ids: np.ndarray, bands: int, rows: i
     [[10, 11]]
     """
     keys = band_keys(signatures, bands, rows)
-    return _unique_pairs([group_pairs(keys[:, band], ids, max_bucket) for band in range(bands)])
+    return unique_pairs([group_pairs(keys[:, band], ids, max_bucket) for band in range(bands)])
 
 
-def _unique_pairs(chunks: list[np.ndarray]) -> np.ndarray:
-    chunks = [c for c in chunks if c.size]
+def unique_pairs(chunks: Sequence[np.ndarray]) -> np.ndarray:
+    """Return the distinct rows of ``[m, 2]`` pair arrays, sorted, as int64.
+
+    >>> unique_pairs([np.array([[3, 4], [1, 2]]), np.array([[1, 2]])]).tolist()
+    [[1, 2], [3, 4]]
+    """
+    chunks = [c.reshape(-1, 2) for c in chunks if c.size]
     if not chunks:
         return np.empty((0, 2), dtype=np.int64)
-    return np.unique(np.concatenate(chunks).astype(np.int64), axis=0)
+    pairs = np.concatenate(chunks).astype(np.int64)
+    base = int(pairs.max()) + 1
+    if base < 2**31:  # one int64 per pair sorts far faster than rows
+        packed = np.unique(pairs[:, 0] * base + pairs[:, 1])
+        return np.stack([packed // base, packed % base], axis=1)
+    return np.unique(pairs, axis=0)

@@ -144,7 +144,7 @@ def _warn(problems) -> None:
 
 
 def _jobs(jobs: int) -> int:
-    from paradup.sketch import default_jobs
+    from paradup.parallel import default_jobs
 
     if jobs < 0:
         raise InputError(f"--jobs must be 0 (one per core) or more; got {jobs}")

@@ -41,9 +41,10 @@ from pathlib import Path
 
 import numpy as np
 
+from paradup.exact import group_exact
 from paradup.matches import Scores, score_pair
 from paradup.model import ArchiveMatch, InputError, Params, Report
-from paradup.pipeline import Progress, find_duplicates, group_exact
+from paradup.pipeline import Progress, find_duplicates
 from paradup.shingles import ShingleBatch
 from paradup.sketch import sketch_all
 
@@ -282,17 +283,16 @@ class _Planner:
     def leftovers(self) -> None:
         """Settle survivors that still match directly (copies the clusters kept apart)."""
         nodes = group_exact(self.norms)
-        node_of = np.full(len(self.norms), -1, dtype=np.int64)
-        for node, members in enumerate(nodes.members):
-            node_of[list(members)] = node
-            for group in self.groups(self.alive(members)):
+        node_of = nodes.node_of
+        for node in nodes.repeated().tolist():
+            for group in self.groups(self.alive(nodes.members(node))):
                 self.settle(group)
         edges = []
         for m in self.report.matches:
             if m.kind in ("exact", "passage"):  # a shared passage makes neither paragraph a copy
                 continue
             small = node_of[m.a] if m.contained == "a" else node_of[m.b] if m.contained == "b" else -1
-            for p, q in self.pairs(nodes.members[node_of[m.a]], nodes.members[node_of[m.b]]):
+            for p, q in self.pairs(nodes.members(node_of[m.a]), nodes.members(node_of[m.b])):
                 keep, gone = sorted((p, q), key=lambda g: self.rank[g])
                 if not (m.kind == "containment" and node_of[keep] == small):
                     edges.append((int(self.rank[keep]), int(self.rank[gone]), keep, gone))

@@ -42,10 +42,10 @@ from pathlib import Path
 import numpy as np
 
 from paradup.candidates import band_keys
+from paradup.exact import group_exact
 from paradup.matches import score_pair
 from paradup.model import ArchiveMatch, Document, InputError, InputProblem, Paragraph, Params, Report, match_strength
 from paradup.paragraphs import split_paragraphs
-from paradup.pipeline import group_exact
 from paradup.shingles import shingle_batch
 from paradup.sketch import sketch_all
 
@@ -255,9 +255,9 @@ class Index:
         params = self._require_params()
         every = compute_keys([p.text for p in paragraphs], params, jobs)
         nodes = group_exact(every.norms)
-        if not nodes.texts:
+        if not nodes.count:
             return []
-        keys = every.select(np.array([m[0] for m in nodes.members], dtype=np.int64))  # one row per node
+        keys = every.select(nodes.reps)  # one row per node
         with self._errors(), self._transaction("BEGIN"):
             best = self._exact(keys)
             pairs = self._candidates(keys, best, params)
@@ -270,7 +270,7 @@ class Index:
             _, path, doc, idx, line = rows[archived]
             kind, sim, jac, con, contained = scores
             out += [ArchiveMatch(gid, doc, path, idx, line, kind, sim, jac, con, contained)
-                    for gid in nodes.members[node]]
+                    for gid in nodes.members(node)]
         return sorted(out, key=lambda m: m.paragraph)
 
     def _exact(self, keys: Keys) -> dict[int, int]:

@@ -24,8 +24,10 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from paradup.model import Match, Params
-from paradup.normalize import normalize, split_sentences
-from paradup.shingles import containment, jaccard
+from paradup.normalize import SENTENCE, normalize, normalize_batch, split_sentences
+from paradup.shingles import containment, jaccard, shingle_batch
+
+_BATCH = 4096  # texts normalised and shingled at once
 
 # Below this size ratio (smaller / larger shingle set) a pair whose smaller
 # side is contained is a containment rather than a near copy.
@@ -102,6 +104,24 @@ def verify_candidates(
         if kind is not None:
             out.append(Match(a, b, kind, _r(s.similarity), _r(s.jaccard), _r(s.containment), s.contained))
     return out
+
+
+def verify_texts(pairs: np.ndarray, texts: Sequence[str], params: Params, shared: np.ndarray | None = None) -> list[Match]:
+    """Normalise and shingle paragraph ``texts`` (as written), then :func:`verify_candidates`.
+
+    >>> t = ["The talks in the capital will resume next week, officials said.",
+    ...      "The talks in the capital will resume next week, officials said on Monday."]
+    >>> [(m.kind, m.similarity) for m in verify_texts(np.array([[0, 1]]), t, Params())]
+    [('near', 0.9242)]
+    """
+    norms: list[str] = []
+    sets: list[np.ndarray] = []
+    for start in range(0, len(texts), _BATCH):
+        marked = normalize_batch(texts[start : start + _BATCH])
+        batch = shingle_batch(marked, params.shingle_size, params.min_words)
+        norms += [m.replace(SENTENCE, " ") for m in marked]
+        sets += np.split(batch.values, batch.offsets[1:-1])
+    return verify_candidates(pairs, norms, [np.unique(s) for s in sets], params, shared)
 
 
 def word_diff(text_a: str, text_b: str) -> list[tuple[str, str, str]]:

@@ -5,25 +5,26 @@ lines are joined with a space and a word hyphenated across a line break
 ("re-" / "deeming") is rejoined.  A paragraph broken by a stray blank line is
 mended: when one part ends without closing punctuation and the next starts
 with a lower-case letter, they are one paragraph.
+
+A large corpus keeps its paragraphs as columns (:class:`ParagraphTable`):
+positions in arrays, and each paragraph's text cut from its document only
+when asked for, so a scan never holds a second copy of the corpus's text.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+
+import numpy as np
 
 from paradup.model import Paragraph
 
 _CLOSED = re.compile(r"[.!?:;…\"'”’»)\]]$")
+# A piece is a run of non-blank lines; group 1 is the first line's indent.
+_PIECE = re.compile(r"^([^\S\n]*)\S[^\n]*(?:\n[^\S\n]*\S[^\n]*)*", re.MULTILINE)
 
-
-@dataclass(frozen=True)
-class _Piece:
-    line_start: int
-    line_end: int
-    char_start: int
-    char_end: int
-    lines: tuple[str, ...]
+Spans = tuple[list[int], list[int], list[int], list[int]]  # line_start, line_end, char_start, char_end
 
 
 def split_paragraphs(text: str, doc: int = 0) -> list[Paragraph]:
@@ -32,57 +33,86 @@ def split_paragraphs(text: str, doc: int = 0) -> list[Paragraph]:
     >>> [(p.index, p.line_start, p.line_end, p.text) for p in split_paragraphs("Title\\n\\nA long para-\\ngraph here.\\n")]
     [(0, 1, 1, 'Title'), (1, 3, 4, 'A long paragraph here.')]
     """
-    pieces = _mend(_pieces(text))
-    return [
-        Paragraph(doc, i, p.line_start, p.line_end, p.char_start, p.char_end, _join(p.lines))
-        for i, p in enumerate(pieces)
-    ]
+    (ls, le, cs, ce), texts = cut_paragraphs(text)
+    return [Paragraph(doc, i, *row) for i, row in enumerate(zip(ls, le, cs, ce, texts))]
 
 
-def _pieces(text: str) -> list[_Piece]:
-    """Group non-blank lines into pieces, keeping 1-based lines and char offsets."""
-    pieces: list[_Piece] = []
-    current: list[tuple[int, int, str]] = []  # (line number, offset, line)
-    offset = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line and not line.isspace():
-            current.append((number, offset, line))
-        elif current:
-            pieces.append(_piece(current))
-            current = []
-        offset += len(line) + 1
-    if current:
-        pieces.append(_piece(current))
-    return pieces
+def cut_paragraphs(text: str) -> tuple[Spans, list[str]]:
+    """Return the paragraphs of ``text`` as columns of spans, and their texts.
 
-
-def _piece(lines: list[tuple[int, int, str]]) -> _Piece:
-    first, last = lines[0], lines[-1]
-    start = first[1] + len(first[2]) - len(first[2].lstrip())
-    end = last[1] + len(last[2].rstrip())
-    return _Piece(first[0], last[0], start, end, tuple(line for _, _, line in lines))
-
-
-def _mend(pieces: list[_Piece]) -> list[_Piece]:
-    """Join a piece to the previous one when a stray blank line cut a sentence."""
-    out: list[_Piece] = []
-    for piece in pieces:
-        if out and _is_broken(out[-1].lines[-1], piece.lines[0]):
-            prev = out[-1]
-            out[-1] = _Piece(prev.line_start, piece.line_end, prev.char_start, piece.char_end, prev.lines + piece.lines)
+    >>> cut_paragraphs("One\\ntwo.\\n\\n  Three")
+    (([1, 4], [2, 4], [0, 12], [8, 17]), ['One two.', 'Three'])
+    """
+    line_start: list[int] = []
+    line_end: list[int] = []
+    char_start: list[int] = []
+    char_end: list[int] = []
+    pieces: list[list[str]] = []
+    line, at, last = 1, 0, ""
+    for m in _PIECE.finditer(text):
+        start, piece = m.start(), m.group()
+        line += text.count("\n", at, start)
+        at = start
+        lines = piece.split("\n") if "\n" in piece else [piece]
+        end = line + len(lines) - 1
+        if pieces and _is_broken(last, lines[0]):
+            line_end[-1], char_end[-1] = end, start + len(piece.rstrip())
+            pieces[-1] += lines
         else:
-            out.append(piece)
-    return out
+            line_start.append(line)
+            line_end.append(end)
+            char_start.append(m.end(1))
+            char_end.append(start + len(piece.rstrip()))
+            pieces.append(lines)
+        last = lines[-1]
+    return (line_start, line_end, char_start, char_end), [_join(p) for p in pieces]
+
+
+def paragraph_text(text: str, char_start: int, char_end: int) -> str:
+    """Return the text of the paragraph spanning ``text[char_start:char_end]``.
+
+    >>> paragraph_text("x\\n\\nA long para-\\n   \\ngraph here.", 3, 33)
+    'A long paragraph here.'
+    """
+    span = text[char_start:char_end]
+    if "\n" not in span:
+        return span.strip()
+    return _join([line for line in span.split("\n") if line and not line.isspace()])
+
+
+def columns(paragraphs: Sequence[Paragraph]) -> tuple[np.ndarray, np.ndarray]:
+    """Return each paragraph's document and index as int64 arrays (a table has them already).
+
+    >>> [c.tolist() for c in columns(split_paragraphs("A.\\n\\nB.", doc=4))]
+    [[4, 4], [0, 1]]
+    """
+    if isinstance(paragraphs, ParagraphTable):
+        return paragraphs.doc.astype(np.int64), paragraphs.index.astype(np.int64)
+    n = len(paragraphs)
+    return (np.fromiter((p.doc for p in paragraphs), dtype=np.int64, count=n),
+            np.fromiter((p.index for p in paragraphs), dtype=np.int64, count=n))
+
+
+def doc_counts(paragraphs: Sequence[Paragraph], documents: int) -> list[int]:
+    """Return how many paragraphs each of ``documents`` documents has.
+
+    >>> doc_counts(split_paragraphs("A.\\n\\nB.", doc=1), 3)
+    [0, 2, 0]
+    """
+    return np.bincount(columns(paragraphs)[0], minlength=documents).tolist()
 
 
 def _is_broken(last_line: str, next_line: str) -> bool:
-    tail, head = last_line.rstrip(), next_line.lstrip()
-    if not tail or not head or not head[0].islower() or _CLOSED.search(tail):
+    head = next_line.lstrip()
+    if not head or not head[0].islower():
+        return False
+    tail = last_line.rstrip()
+    if not tail or _CLOSED.search(tail):
         return False
     return tail[-1].isalnum() or tail[-1] in ",-"
 
 
-def _join(lines: tuple[str, ...]) -> str:
+def _join(lines: Sequence[str]) -> str:
     """Join wrapped lines, rejoining a word hyphenated across the break.
 
     Linear in the paragraph's length, so a document without blank lines (one
@@ -99,3 +129,64 @@ def _join(lines: tuple[str, ...]) -> str:
         else:
             parts.append(line)
     return " ".join(parts)
+
+
+class ParagraphTable(Sequence[Paragraph]):
+    """The paragraphs of a corpus as columns; ``table[i]`` is a :class:`Paragraph`.
+
+    ``doc``, ``index``, ``line_start``, ``line_end``, ``char_start`` and
+    ``char_end`` are arrays in corpus order; a paragraph's text is cut from
+    ``texts[doc]`` (its document's text) each time it is asked for.
+
+    >>> t = ParagraphTable.from_texts(["A.\\n\\nB c.", "D."])
+    >>> len(t), t[1].text, t[2].doc, t.doc.tolist()
+    (3, 'B c.', 1, [0, 0, 1])
+    """
+
+    def __init__(self, texts: Sequence[str], doc, index, line_start, line_end, char_start, char_end) -> None:
+        self.texts = texts
+        self.doc = np.asarray(doc, dtype=np.int32)
+        self.index = np.asarray(index, dtype=np.int32)
+        self.line_start = np.asarray(line_start, dtype=np.int32)
+        self.line_end = np.asarray(line_end, dtype=np.int32)
+        self.char_start = np.asarray(char_start, dtype=np.int64)
+        self.char_end = np.asarray(char_end, dtype=np.int64)
+
+    @classmethod
+    def from_texts(cls, texts: Sequence[str]) -> ParagraphTable:
+        """Cut every text (document ``i`` is ``texts[i]``) into paragraphs."""
+        cols: list[list[int]] = [[], [], [], [], [], []]
+        for d, text in enumerate(texts):
+            spans, _ = cut_paragraphs(text)
+            cols[0] += [d] * len(spans[0])
+            cols[1] += range(len(spans[0]))
+            for col, values in zip(cols[2:], spans):
+                col += values
+        return cls(texts, *cols)
+
+    @classmethod
+    def concat(cls, texts: Sequence[str], parts: Sequence[ParagraphTable]) -> ParagraphTable:
+        """Join tables of consecutive runs of documents (their ``doc`` already global)."""
+        columns = ("doc", "index", "line_start", "line_end", "char_start", "char_end")
+        if not parts:
+            return cls(texts, *([] for _ in columns))
+        return cls(texts, *(np.concatenate([getattr(p, c) for p in parts]) for c in columns))
+
+    def __len__(self) -> int:
+        return self.doc.size
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        d, cs, ce = int(self.doc[i]), int(self.char_start[i]), int(self.char_end[i])
+        return Paragraph(d, int(self.index[i]), int(self.line_start[i]), int(self.line_end[i]), cs, ce,
+                         paragraph_text(self.texts[d], cs, ce))
+
+    def __iter__(self) -> Iterator[Paragraph]:
+        cols = (self.doc, self.index, self.line_start, self.line_end, self.char_start, self.char_end)
+        for d, i, ls, le, cs, ce in zip(*(c.tolist() for c in cols)):
+            yield Paragraph(d, i, ls, le, cs, ce, paragraph_text(self.texts[d], cs, ce))
+
+    def text(self, i: int) -> str:
+        """Return paragraph ``i``'s text without building the whole :class:`Paragraph`."""
+        return paragraph_text(self.texts[int(self.doc[i])], int(self.char_start[i]), int(self.char_end[i]))

@@ -2,13 +2,19 @@
 
 Stages (each timed in ``Report.stats["seconds"]``):
 
-1. ``sketch``: split every document into paragraphs, normalise, shingle and
-   MinHash them, in ``jobs`` processes;
+1. ``sketch``: cut every document into paragraphs, normalise, shingle,
+   MinHash and band them, in ``jobs`` processes that send back arrays only;
 2. ``exact``: group equal normalised texts into *nodes* (exact copies are one node);
-3. ``candidates``: LSH banding over nodes of at least ``min_words`` words, plus
-   nodes that share a whole sentence (containment);
-4. ``verify``: score candidates, keep the matches (passages apart);
+3. ``candidates``: LSH banding over nodes of at least ``min_words`` words
+   (bands split over ``jobs`` processes), plus nodes that share a whole
+   sentence (containment);
+4. ``verify``: score candidates from their texts, re-normalised for the few
+   paragraphs involved, in ``jobs`` processes; keep the matches (passages apart);
 5. ``clusters`` and ``blocks``.
+
+Paragraph and normalised texts are never all held at once: the report's
+paragraphs are a :class:`~paradup.paragraphs.ParagraphTable` that cuts a
+paragraph's text from its document when asked.
 """
 
 from __future__ import annotations
@@ -16,32 +22,29 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz
 
 from paradup.blocks import Link, find_blocks
-from paradup.candidates import find_candidates, group_pairs
+from paradup.candidates import group_pairs, unique_pairs
 from paradup.clusters import cluster_matches
-from paradup.matches import verify_candidates
-from paradup.model import Cluster, Document, InputProblem, Match, Paragraph, Params, Report
-from paradup.sketch import Sketch, paragraphs_and_sketch
+from paradup.exact import Nodes, group_exact, group_keys
+from paradup.matches import verify_texts
+from paradup.model import Cluster, Document, InputProblem, Match, Params, Report
+from paradup.normalize import normalize
+from paradup.paragraphs import ParagraphTable
+from paradup.parallel import map_shared
+from paradup.sketch import Digest, paragraphs_and_digest
+
+__all__ = ["Nodes", "Progress", "find_duplicates", "group_exact"]
 
 Progress = Callable[[str], None]
 # Loose matching only extends a block at its ends, where the run around it
 # already vouches for the pair.
 _LOOSE_RATIO = 0.7
 _LOOSE_TOKEN_SET = 0.9
-
-
-@dataclass(frozen=True)
-class Nodes:
-    """Distinct normalised texts and the paragraphs that carry each of them."""
-
-    texts: tuple[str, ...]
-    members: tuple[tuple[int, ...], ...]
-    words: np.ndarray
+_VERIFY_PART = 20_000  # candidate pairs per verification task
 
 
 def find_duplicates(
@@ -64,32 +67,32 @@ def find_duplicates(
     seconds: dict[str, float] = {}
     stage = _stage_timer(seconds, progress)
     with stage("sketch"):
-        paragraphs, sketch = paragraphs_and_sketch([d.text for d in documents], params, jobs)
+        table, digest = paragraphs_and_digest([d.text for d in documents], params, jobs)
     with stage("exact"):
-        nodes = group_exact(sketch.norms, sketch.words)
+        nodes = group_keys(digest.text_keys, digest.words)
     with stage("candidates"):
-        reps = np.array([m[0] for m in nodes.members], dtype=np.int64)
         long_ids = np.flatnonzero(nodes.words >= params.min_words)
-        lsh = find_candidates(sketch.signatures[reps[long_ids]], long_ids, params.bands, params.rows,
-                              params.max_bucket)
-        sentence = sentence_candidates(sketch, nodes, reps, params)
-        pairs = np.unique(np.concatenate([lsh, sentence]), axis=0) if len(lsh) + len(sentence) else lsh
-        shared = np.isin(pairs[:, 0] * len(nodes.texts) + pairs[:, 1], sentence[:, 0] * len(nodes.texts) + sentence[:, 1])
+        lsh = band_candidates(digest.band_keys, nodes.reps[long_ids], long_ids, params.max_bucket, jobs)
+        sentence = sentence_candidates(digest, nodes, params)
+        pairs = unique_pairs([lsh, sentence])
+        shared = np.isin(pairs[:, 0] * nodes.count + pairs[:, 1], sentence[:, 0] * nodes.count + sentence[:, 1])
+    del digest  # the band keys are the largest arrays of a scan
     with stage("verify"):
-        node_matches = verify_candidates(pairs, nodes.texts, _SetView(sketch, reps), params, shared)
+        node_matches = verify_nodes(table, nodes, pairs, shared, params, jobs)
         copies = [m for m in node_matches if m.kind != "passage"]  # passages are reported, never grouped
     with stage("clusters"):
         clusters = build_clusters(nodes, copies, params)
         matches = paragraph_matches(nodes, node_matches)
     with stage("blocks"):
         links = block_links(nodes, copies, clusters, params)
-        blocks = find_blocks(paragraphs, links, params, _loose(nodes, paragraphs))
+        blocks = find_blocks(table, links, params, _loose(table))
+    sizes = nodes.sizes
     stats = {
         "documents": len(documents),
-        "paragraphs": len(paragraphs),
-        "distinct": len(nodes.texts),
-        "short": sum(len(nodes.members[i]) for i in np.flatnonzero(nodes.words < params.min_words).tolist()),
-        "empty": len(paragraphs) - sum(len(m) for m in nodes.members),
+        "paragraphs": len(table),
+        "distinct": nodes.count,
+        "short": int(sizes[nodes.words < params.min_words].sum()),
+        "empty": len(table) - int(sizes.sum()),
         "candidates": int(len(pairs)),
         "candidates_lsh": int(len(lsh)),
         "candidates_sentence": int(len(sentence)),
@@ -100,62 +103,77 @@ def find_duplicates(
         "blocks": len(blocks),
         "seconds": {k: round(v, 4) for k, v in seconds.items()},
     }
-    return Report(params, tuple(documents), tuple(paragraphs), tuple(matches), tuple(clusters), tuple(blocks),
+    return Report(params, tuple(documents), table, tuple(matches), tuple(clusters), tuple(blocks),
                   tuple(problems), stats, root)
 
 
-def group_exact(norms: Sequence[str], words: np.ndarray | None = None) -> Nodes:
-    """Group paragraphs whose normalised texts are equal; empty texts are left out.
+def band_candidates(band_keys: np.ndarray, rows: np.ndarray, ids: np.ndarray, max_bucket: int, jobs: int = 1) -> np.ndarray:
+    """Return the pairs of ``ids`` sharing a band key; ``ids[i]``'s keys are ``band_keys[:, rows[i]]``.
 
-    Node ids follow corpus order of each text's first appearance; ``words``
-    (per paragraph) saves counting them again.
+    Bands are grouped in ``jobs`` processes, a share of the bands each.
 
-    >>> group_exact(["a b", "", "c", "a b"]).members
-    ((0, 3), (2,))
+    >>> keys = np.array([[1, 2, 1], [5, 6, 7]], dtype=np.uint64)  # [bands, paragraphs]
+    >>> band_candidates(keys, np.array([0, 1, 2]), np.array([10, 11, 12]), 64).tolist()
+    [[10, 12]]
     """
-    index: dict[str, int] = {}
-    members: list[list[int]] = []
-    for gid, norm in enumerate(norms):
-        if not norm:
-            continue
-        node = index.setdefault(norm, len(index))
-        if node == len(members):
-            members.append([])
-        members[node].append(gid)
-    texts = tuple(index)
-    if words is None:
-        counts = np.fromiter((t.count(" ") + 1 for t in texts), dtype=np.int64, count=len(texts))
-    else:
-        counts = np.asarray(words, dtype=np.int64)[[m[0] for m in members]] if members else np.zeros(0, np.int64)
-    return Nodes(texts, tuple(tuple(m) for m in members), counts)
+    bands = band_keys.shape[0]
+    parts = [range(b, bands, jobs) for b in range(min(jobs, bands))] if jobs > 1 else [range(bands)]
+    found = map_shared(_band_part, (band_keys, rows, ids, max_bucket), parts, jobs)
+    return unique_pairs(found)
 
 
-def sentence_candidates(sketch: Sketch, nodes: Nodes, reps: np.ndarray, params: Params) -> np.ndarray:
+def _band_part(shared, bands: range) -> np.ndarray:
+    band_keys, rows, ids, max_bucket = shared
+    return unique_pairs([group_pairs(band_keys[band][rows], ids, max_bucket) for band in bands])
+
+
+def sentence_candidates(digest: Digest, nodes: Nodes, params: Params) -> np.ndarray:
     """Return node pairs that share a whole sentence of at least ``min_words`` words.
 
     This finds a paragraph split in two, or quoted inside a longer one, whose
     Jaccard similarity with its original is too low for LSH to catch.
     """
-    node_of = np.full(len(sketch.norms), -1, dtype=np.int64)
-    node_of[reps] = np.arange(reps.size)
-    nodes_with = node_of[sketch.sentence_ids]
+    node_of = np.full(len(digest), -1, dtype=np.int64)
+    node_of[nodes.reps] = np.arange(nodes.count)
+    nodes_with = node_of[digest.sentence_ids]
     keep = nodes_with >= 0
     keep[keep] &= nodes.words[nodes_with[keep]] >= params.min_words
     if not keep.any():
         return np.empty((0, 2), dtype=np.int64)
-    pairs = group_pairs(sketch.sentence_keys[keep], nodes_with[keep], params.max_bucket)
+    pairs = group_pairs(digest.sentence_keys[keep], nodes_with[keep], params.max_bucket)
     return pairs[pairs[:, 0] != pairs[:, 1]]
+
+
+def verify_nodes(table: ParagraphTable, nodes: Nodes, pairs: np.ndarray, shared: np.ndarray, params: Params,
+                 jobs: int = 1) -> list[Match]:
+    """Score candidate node pairs on their representatives' texts, in ``jobs`` processes.
+
+    Each task re-normalises only the paragraphs its pairs involve.
+    """
+    parts = [(i, i + _VERIFY_PART) for i in range(0, len(pairs), _VERIFY_PART)]
+    found = map_shared(_verify_part, (table, nodes.reps, pairs, shared, params), parts, jobs)
+    return [m for part in found for m in part]
+
+
+def _verify_part(state, part: tuple[int, int]) -> list[Match]:
+    table, reps, pairs, shared, params = state
+    pairs = pairs[part[0] : part[1]]
+    involved, local = np.unique(pairs, return_inverse=True)
+    texts = [table.text(p) for p in reps[involved].tolist()]
+    found = verify_texts(local.reshape(-1, 2), texts, params, shared[part[0] : part[1]])
+    return [Match(int(involved[m.a]), int(involved[m.b]), m.kind, m.similarity, m.jaccard, m.containment, m.contained)
+            for m in found]
 
 
 def build_clusters(nodes: Nodes, node_matches: Sequence[Match], params: Params) -> list[Cluster]:
     """Return paragraph clusters: node clusters expanded, plus exact-only groups."""
-    grouped = cluster_matches(len(nodes.texts), node_matches, params)
+    grouped = cluster_matches(nodes.count, node_matches, params)
     in_cluster = {n for c in grouped for n in c.nodes}
     raw = [(c.nodes, c.kind, c.weakest) for c in grouped]
-    raw += [((n,), "exact", 1.0) for n, m in enumerate(nodes.members) if len(m) > 1 and n not in in_cluster]
+    raw += [((n,), "exact", 1.0) for n in nodes.repeated().tolist() if n not in in_cluster]
     out = []
     for node_ids, kind, weakest in raw:
-        members = tuple(sorted(p for n in node_ids for p in nodes.members[n]))
+        members = tuple(sorted(p for n in node_ids for p in nodes.members(n)))
         out.append((members, kind, weakest))
     out.sort(key=lambda c: c[0][0])
     return [Cluster(i, kind, members, members[0], weakest) for i, (members, kind, weakest) in enumerate(out)]
@@ -164,9 +182,13 @@ def build_clusters(nodes: Nodes, node_matches: Sequence[Match], params: Params) 
 def paragraph_matches(nodes: Nodes, node_matches: Sequence[Match]) -> list[Match]:
     """Return matches between paragraphs: each exact copy against its first
     occurrence, and each verified node match between the first occurrences."""
-    out = [Match(m[0], p, "exact", 1.0, 1.0, 1.0) for m in nodes.members for p in m[1:]]
+    later = np.ones(nodes.order.size, dtype=bool)  # every position of a node after its first paragraph
+    later[nodes.starts[:-1]] = False
+    copies = nodes.order[later]
+    firsts = nodes.reps[nodes.node_of[copies]]
+    out = [Match(a, b, "exact", 1.0, 1.0, 1.0) for a, b in zip(firsts.tolist(), copies.tolist())]
     for m in node_matches:
-        a, b = nodes.members[m.a][0], nodes.members[m.b][0]
+        a, b = int(nodes.reps[m.a]), int(nodes.reps[m.b])
         out.append(Match(a, b, m.kind, m.similarity, m.jaccard, m.containment, m.contained))
     return sorted(out, key=lambda m: (m.a, m.b))
 
@@ -175,25 +197,25 @@ def block_links(nodes: Nodes, node_matches: Sequence[Match], clusters: Sequence[
     """Return every linked paragraph pair, skipping paragraphs whose cluster has
     more than ``max_bucket`` members (boilerplate is reported by clusters, not blocks)."""
     crowded = {p for c in clusters if len(c.members) > params.max_bucket for p in c.members}
+    sizes = nodes.sizes
 
     def small(node: int) -> bool:
-        return len(nodes.members[node]) <= params.max_bucket and nodes.members[node][0] not in crowded
+        return sizes[node] <= params.max_bucket and int(nodes.reps[node]) not in crowded
 
     links = []
-    for node, members in enumerate(nodes.members):
+    for node in nodes.repeated().tolist():
         if small(node):
+            members = nodes.members(node)
             links += [Link(p, q, 1.0) for i, p in enumerate(members) for q in members[i + 1 :]]
     for m in node_matches:
         if small(m.a) and small(m.b):
-            links += [Link(min(p, q), max(p, q), m.strength) for p in nodes.members[m.a] for q in nodes.members[m.b]]
+            links += [Link(min(p, q), max(p, q), m.strength) for p in nodes.members(m.a) for q in nodes.members(m.b)]
     return links
 
 
-def _loose(nodes: Nodes, paragraphs: Sequence[Paragraph]):
-    norms = {p: text for text, members in zip(nodes.texts, nodes.members) for p in members}
-
+def _loose(table: ParagraphTable):
     def loose(p: int, q: int) -> float | None:
-        a, b = norms.get(p), norms.get(q)
+        a, b = normalize(table.text(p)), normalize(table.text(q))
         if not a or not b:
             return None
         ratio = fuzz.ratio(a, b) / 100.0
@@ -205,17 +227,6 @@ def _loose(nodes: Nodes, paragraphs: Sequence[Paragraph]):
         return None
 
     return loose
-
-
-class _SetView:
-    """Index the shingle sets of a sketch by node id."""
-
-    def __init__(self, sketch: Sketch, reps: np.ndarray) -> None:
-        self._sketch, self._reps = sketch, reps
-
-    def __getitem__(self, node: int) -> np.ndarray:
-        i = self._reps[node]
-        return np.unique(self._sketch.values[self._sketch.offsets[i] : self._sketch.offsets[i + 1]])
 
 
 def _stage_timer(seconds: dict[str, float], progress: Progress | None):

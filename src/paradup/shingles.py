@@ -102,7 +102,9 @@ class ShingleBatch:
     paragraph ``i`` in text order, repeats included (MinHash ignores them;
     :meth:`set` removes them); ``words[i]`` is its word count;
     ``sentence_keys`` (uint64) hash every sentence of at least ``min_words``
-    words, and ``sentence_ids`` name the paragraph it is in.
+    words, and ``sentence_ids`` name the paragraph it is in; ``text_keys``
+    (uint64) hash each paragraph's whole word sequence (0 for no words), so
+    equal normalised texts have equal keys.
     """
 
     values: np.ndarray
@@ -110,6 +112,7 @@ class ShingleBatch:
     words: np.ndarray
     sentence_keys: np.ndarray
     sentence_ids: np.ndarray
+    text_keys: np.ndarray | None = None
 
     def set(self, i: int) -> np.ndarray:
         """Return the sorted, distinct shingle hashes of paragraph ``i``."""
@@ -127,13 +130,16 @@ def shingle_batch(marked: Sequence[str], size: int, min_words: int = 8) -> Shing
     ([4, 3], [2, 1])
     >>> int(b.set(1)[0]) == hash_shingle("a b c")
     True
+    >>> k = shingle_batch(["a b\\x01c", "a b c", "a c b", ""], 3).text_keys
+    >>> bool(k[0] == k[1]), bool(k[1] == k[2]), int(k[3])
+    (True, False, 0)
     """
     buf = np.frombuffer("\x00".join(marked).encode("utf-8"), dtype=np.uint8)
     n = len(marked)
     sep = buf < 33
     edges = np.flatnonzero(np.diff(np.concatenate(([True], sep, [True])).view(np.int8)))
     starts, ends = edges[0::2], edges[1::2]  # each word is buf[start:end]
-    prefix, inverse = _prefix_hashes(buf)
+    prefix, powers, inverse = _prefix_hashes(buf)
     with np.errstate(over="ignore"):
         mixed = fmix64((prefix[ends] - prefix[starts]) * inverse[starts])
     para = np.searchsorted(np.flatnonzero(buf == 0), starts)
@@ -141,15 +147,15 @@ def shingle_batch(marked: Sequence[str], size: int, min_words: int = 8) -> Shing
     values, sh_para = _shingles(mixed, para, words, size)
     offsets = np.concatenate(([0], np.cumsum(np.bincount(sh_para, minlength=n)))).astype(np.int64)
     keys, key_para = _sentences(buf, starts, ends, para, prefix, inverse, min_words)
-    return ShingleBatch(values, offsets, words, keys, key_para)
+    return ShingleBatch(values, offsets, words, keys, key_para, _text_keys(mixed, words, powers, inverse))
 
 
 _POWERS: list[np.ndarray] = [np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64)]
 _CACHE_LIMIT = 1 << 25  # powers kept between calls: 2 x 256 MiB at most
 
 
-def _prefix_hashes(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return prefix sums of ``byte[t] * B**t`` and the powers ``B**-t`` (mod 2**64)."""
+def _prefix_hashes(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return prefix sums of ``byte[t] * B**t`` and the powers ``B**t`` and ``B**-t`` (mod 2**64)."""
     need = buf.size + 1
     powers = _POWERS
     if powers[0].size < need:
@@ -162,7 +168,21 @@ def _prefix_hashes(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         prefix = np.empty(need, dtype=np.uint64)
         prefix[0] = 0
         np.cumsum(buf * powers[0][: buf.size], out=prefix[1:])
-    return prefix, powers[1][:need]
+    return prefix, powers[0][:need], powers[1][:need]
+
+
+def _text_keys(mixed: np.ndarray, words: np.ndarray, powers: np.ndarray, inverse: np.ndarray) -> np.ndarray:
+    """Hash each paragraph's word hashes as a polynomial in ``B``: equal word sequences, equal keys.
+
+    A batch has fewer words than bytes, so the byte hash's powers serve.
+    """
+    with np.errstate(over="ignore"):
+        prefix = np.zeros(mixed.size + 1, dtype=np.uint64)
+        np.cumsum(mixed * powers[: mixed.size], out=prefix[1:])
+        first = np.concatenate(([0], np.cumsum(words)))
+        keys = fmix64(((prefix[first[1:]] - prefix[first[:-1]]) * inverse[first[:-1]]) ^ words.astype(np.uint64))
+    keys[words == 0] = 0
+    return keys
 
 
 def _shingles(mixed: np.ndarray, para: np.ndarray, words: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:

@@ -65,15 +65,23 @@ def compute_signatures(shingle_sets: Sequence[np.ndarray], num_perm: int, seed: 
     return sign_flat(values.astype(np.uint32), np.r_[0, np.cumsum(sizes)], num_perm, seed)
 
 
-def sign_flat(values: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
+def sign_flat(values: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int, use: int | None = None) -> np.ndarray:
     """Return the signatures of sets stored flat: set ``i`` is ``values[offsets[i]:offsets[i+1]]``.
+
+    ``use`` computes only the first ``use`` of the ``num_perm`` hash values
+    (LSH with ``bands x rows < num_perm`` never reads the rest).
 
     >>> sign_flat(np.array([1, 2, 3], dtype=np.uint32), np.array([0, 2, 3]), 4, 1).shape
     (2, 4)
+    >>> bool((sign_flat(np.array([1, 2, 3], dtype=np.uint32), np.array([0, 3]), 4, 1, use=2)
+    ...       == sign_flat(np.array([1, 2, 3], dtype=np.uint32), np.array([0, 3]), 4, 1)[:, :2]).all())
+    True
     """
     a, b = permutations(num_perm, seed)
+    if use is not None:
+        a, b = a[:use], b[:use]
     n = offsets.size - 1
-    out = np.full((n, num_perm), _EMPTY, dtype=np.uint32)
+    out = np.full((n, a.size), _EMPTY, dtype=np.uint32)
     for start in range(0, n, _BATCH):
         stop = min(start + _BATCH, n)
         _sign_batch(values, offsets[start : stop + 1], a, b, out[start:stop])

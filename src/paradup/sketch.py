@@ -1,23 +1,31 @@
 """Normalise, shingle and sign a batch of paragraphs: the unit of work a worker runs.
 
-:func:`sketch_texts` takes paragraph texts and returns plain arrays (and the
-normalised strings), so the same function runs in this process, in a pool of
-worker processes (:func:`sketch_all`) or on a distributed engine, and the
-pieces are joined with :func:`concat_sketches` in input order.
+Two forms of the same work:
+
+- :func:`cut_and_digest` (a scan): cut a run of documents into paragraphs
+  and return arrays only, positions, word counts, text keys and LSH band
+  keys, so a worker sends back a few hundred bytes a paragraph and the
+  parent never holds paragraph or normalised texts;
+- :func:`sketch_texts` (dedup and the index): the normalised strings,
+  shingle hashes and full signatures of given texts.
+
+Both take and return plain values, so the same functions run in this
+process, in a pool of worker processes or on a distributed engine, and the
+pieces are joined in input order.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from paradup.model import Paragraph, Params
+from paradup.candidates import band_keys
+from paradup.model import Params
 from paradup.normalize import SENTENCE, normalize_batch
-from paradup.paragraphs import split_paragraphs
+from paradup.paragraphs import ParagraphTable, cut_paragraphs
+from paradup.parallel import map_shared
 from paradup.shingles import shingle_batch
 from paradup.signatures import sign_flat
 
@@ -87,64 +95,104 @@ def concat_sketches(parts: list[Sketch], num_perm: int) -> Sketch:
 
 
 @dataclass(frozen=True)
-class Cut:
-    """The paragraphs of a run of documents, as columns (what a worker sends back)."""
+class Digest:
+    """What a scan keeps of each paragraph: arrays only, no text.
 
-    doc: np.ndarray
-    index: np.ndarray
-    lines: np.ndarray  # [n, 2] line_start, line_end
-    chars: np.ndarray  # [n, 2] char_start, char_end
-    texts: list[str]
-
-    def paragraphs(self) -> list[Paragraph]:
-        return [
-            Paragraph(d, i, ls, le, cs, ce, t)
-            for d, i, (ls, le), (cs, ce), t in zip(
-                self.doc.tolist(), self.index.tolist(), self.lines.tolist(), self.chars.tolist(), self.texts
-            )
-        ]
-
-
-def cut_and_sketch(texts: Sequence[str], first_doc: int, params: Params) -> tuple[Cut, Sketch]:
-    """Split documents ``first_doc, first_doc + 1, ...`` into paragraphs and sketch them.
-
-    >>> cut, sk = cut_and_sketch(["One.\\n\\nTwo words here."], 0, Params(num_perm=8))
-    >>> cut.texts, sk.words.tolist()
-    (['One.', 'Two words here.'], [1, 3])
+    ``words[i]`` is paragraph ``i``'s word count; ``text_keys[i]`` hashes its
+    normalised text (equal texts, equal keys; 0 for no words);
+    ``band_keys[:, i]`` are its LSH band keys (band-major, ``[bands, n]``);
+    ``sentence_keys`` hash its long sentences, ``sentence_ids`` say whose.
+    The signatures themselves are not kept: banding is all a scan needs of
+    them, and they are 512 bytes a paragraph.
     """
-    found = [p for offset, text in enumerate(texts) for p in split_paragraphs(text, first_doc + offset)]
-    cut = Cut(
-        np.fromiter((p.doc for p in found), dtype=np.int64, count=len(found)),
-        np.fromiter((p.index for p in found), dtype=np.int64, count=len(found)),
-        np.array([(p.line_start, p.line_end) for p in found], dtype=np.int64).reshape(-1, 2),
-        np.array([(p.char_start, p.char_end) for p in found], dtype=np.int64).reshape(-1, 2),
-        [p.text for p in found],
-    )
-    parts = [sketch_texts(cut.texts[i : i + CHUNK], params) for i in range(0, len(found), CHUNK)]
-    return cut, concat_sketches(parts, params.num_perm)
+
+    words: np.ndarray
+    text_keys: np.ndarray
+    band_keys: np.ndarray
+    sentence_keys: np.ndarray
+    sentence_ids: np.ndarray
+
+    def __len__(self) -> int:
+        return self.words.size
 
 
-def paragraphs_and_sketch(documents: Sequence[str], params: Params, jobs: int = 1) -> tuple[list[Paragraph], Sketch]:
-    """Split every document's text into paragraphs and sketch them, in ``jobs`` processes.
+def digest_texts(texts: Sequence[str], params: Params) -> Digest:
+    """Digest one batch of paragraph texts.
+
+    >>> d = digest_texts(["One two three four.", "One, two three four!", "Other."], Params(num_perm=16))
+    >>> d.words.tolist(), bool(d.text_keys[0] == d.text_keys[1]), d.band_keys.shape
+    ([4, 4, 1], True, (8, 3))
+    """
+    batch = shingle_batch(normalize_batch(texts), params.shingle_size, params.min_words)
+    signatures = sign_flat(batch.values, batch.offsets, params.num_perm, params.seed, use=params.bands * params.rows)
+    keys = band_keys(signatures, params.bands, params.rows).T
+    return Digest(batch.words.astype(np.int32), batch.text_keys, keys, batch.sentence_keys, batch.sentence_ids)
+
+
+def concat_digests(parts: list[Digest], bands: int) -> Digest:
+    """Join digests of consecutive batches into one, ids shifted to match; ``parts`` is emptied."""
+    n = sum(len(p) for p in parts)
+    k = sum(p.sentence_keys.size for p in parts)
+    words, text_keys = np.empty(n, np.int32), np.empty(n, np.uint64)
+    keys = np.empty((bands, n), np.uint64)
+    sentence_keys, sentence_ids = np.empty(k, np.uint64), np.empty(k, np.int64)
+    at = key_at = 0
+    parts.reverse()  # pop from the end, in input order
+    while parts:
+        p = parts.pop()
+        m, s = len(p), p.sentence_keys.size
+        words[at : at + m], text_keys[at : at + m], keys[:, at : at + m] = p.words, p.text_keys, p.band_keys
+        sentence_keys[key_at : key_at + s], sentence_ids[key_at : key_at + s] = p.sentence_keys, p.sentence_ids + at
+        at, key_at = at + m, key_at + s
+    return Digest(words, text_keys, keys, sentence_keys, sentence_ids)
+
+
+def cut_and_digest(texts: Sequence[str], first_doc: int, params: Params) -> tuple[ParagraphTable, Digest]:
+    """Cut documents ``first_doc, first_doc + 1, ...`` into paragraphs and digest them.
+
+    The table comes back without the documents' texts (the caller has them):
+    a worker sends back arrays only.
+
+    >>> table, d = cut_and_digest(["One.\\n\\nTwo words here."], 5, Params(num_perm=8))
+    >>> table.doc.tolist(), table.char_start.tolist(), d.words.tolist()
+    ([5, 5], [0, 6], [1, 3])
+    """
+    cols: list[list[int]] = [[], [], [], [], [], []]
+    found: list[str] = []
+    for offset, text in enumerate(texts):
+        spans, paragraph_texts = cut_paragraphs(text)
+        cols[0] += [first_doc + offset] * len(paragraph_texts)
+        cols[1] += range(len(paragraph_texts))
+        for col, values in zip(cols[2:], spans):
+            col += values
+        found += paragraph_texts
+    table = ParagraphTable((), *cols)
+    parts = [digest_texts(found[i : i + CHUNK], params) for i in range(0, len(found), CHUNK)]
+    return table, concat_digests(parts, params.bands)
+
+
+def paragraphs_and_digest(documents: Sequence[str], params: Params, jobs: int = 1) -> tuple[ParagraphTable, Digest]:
+    """Cut every document's text into paragraphs and digest them, in ``jobs`` processes.
 
     Documents go to workers in runs of about ``CHUNK`` paragraphs' worth of
-    text; the result does not depend on ``jobs``.
+    text; workers send back arrays only; the result does not depend on ``jobs``.
     """
     runs, start, size = [], 0, 0
     for i, text in enumerate(documents):
         size += len(text)
         if size >= RUN_CHARS or i == len(documents) - 1:
-            runs.append((documents[start : i + 1], start, params))
+            runs.append((start, i + 1))
             start, size = i + 1, 0
-    if jobs > 1 and len(runs) > 1:
-        with _pool(min(jobs, len(runs))) as pool:
-            parts = pool.starmap(cut_and_sketch, runs, chunksize=1)
-    else:
-        parts = [cut_and_sketch(*run) for run in runs]
-    paragraphs = [p for cut, _ in parts for p in cut.paragraphs()]
-    sketches = [sk for _, sk in parts]
+    parts = map_shared(_cut_run, (documents, params), runs, jobs)
+    table = ParagraphTable.concat(documents, [t for t, _ in parts])
+    digests = [d for _, d in parts]
     parts.clear()
-    return paragraphs, concat_sketches(sketches, params.num_perm)
+    return table, concat_digests(digests, params.bands)
+
+
+def _cut_run(shared: tuple[Sequence[str], Params], run: tuple[int, int]) -> tuple[ParagraphTable, Digest]:
+    documents, params = shared
+    return cut_and_digest(documents[run[0] : run[1]], run[0], params)
 
 
 def sketch_all(texts: Sequence[str], params: Params, jobs: int = 1) -> Sketch:
@@ -153,26 +201,11 @@ def sketch_all(texts: Sequence[str], params: Params, jobs: int = 1) -> Sketch:
     The result does not depend on ``jobs``: batches are cut the same way and
     joined in input order.
     """
-    chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
-    if jobs > 1 and len(chunks) > 1:
-        with _pool(min(jobs, len(chunks))) as pool:
-            parts = pool.starmap(sketch_texts, [(c, params) for c in chunks], chunksize=1)
-    else:
-        parts = [sketch_texts(c, params) for c in chunks]
+    chunks = [(i, i + CHUNK) for i in range(0, len(texts), CHUNK)]
+    parts = map_shared(_sketch_chunk, (texts, params), chunks, jobs)
     return concat_sketches(parts, params.num_perm)
 
 
-def default_jobs() -> int:
-    """Return the number of cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
-
-
-def _pool(processes: int):
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    return context.Pool(processes)
-
-
+def _sketch_chunk(shared: tuple[Sequence[str], Params], chunk: tuple[int, int]) -> Sketch:
+    texts, params = shared
+    return sketch_texts(texts[chunk[0] : chunk[1]], params)

@@ -38,6 +38,7 @@ from paradup import __version__
 from paradup.candidates import lsh_probability
 from paradup.matches import word_diff
 from paradup.model import Cluster, Match, Report
+from paradup.paragraphs import doc_counts
 from paradup.reports.common import member_links
 from paradup.reports.json import to_dict
 
@@ -146,9 +147,7 @@ def _link(place: dict[int, int], match: Match | None, gid: int) -> dict | None:
 
 
 def _dots(report: Report) -> dict:
-    counts = [0] * len(report.documents)
-    for p in report.paragraphs:
-        counts[p.doc] += 1
+    counts = doc_counts(report.paragraphs, len(report.documents))
     scale = [-(-n // DOT_CELLS) or 1 for n in counts]  # paragraphs per cell, rounded up
     cells: dict[int, dict[tuple[int, int], list]] = {}
 

@@ -6,6 +6,7 @@ import json
 
 from paradup import __version__
 from paradup.model import Block, Match, Report, Span
+from paradup.paragraphs import doc_counts
 from paradup.reports.common import doc_id, params_dict, preview, stats_dict
 
 SCHEMA_VERSION = 1
@@ -13,9 +14,7 @@ SCHEMA_VERSION = 1
 
 def to_dict(report: Report, timings: bool = True) -> dict:
     """Return the report as plain data, the same schema the JSON and HTML reports carry."""
-    counts = [0] * len(report.documents)
-    for p in report.paragraphs:
-        counts[p.doc] += 1
+    counts = doc_counts(report.paragraphs, len(report.documents))
     return {
         "schema_version": SCHEMA_VERSION,
         "version": __version__,

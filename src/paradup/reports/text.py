@@ -5,6 +5,7 @@ from __future__ import annotations
 from paradup import __version__
 from paradup.matches import shared_sentences, word_diff
 from paradup.model import Block, Cluster, Match, Report
+from paradup.paragraphs import doc_counts
 from paradup.reports.common import member_links, params_dict, preview
 
 _DIFF_LIMIT = 6  # changes shown per member; the rest are counted
@@ -71,9 +72,7 @@ def _documents(report: Report) -> list[str]:
     for b in report.blocks:
         in_blocks[b.a.doc] += 1
         in_blocks[b.b.doc] += b.b.doc != b.a.doc
-    counts = [0] * len(report.documents)
-    for p in report.paragraphs:
-        counts[p.doc] += 1
+    counts = doc_counts(report.paragraphs, len(report.documents))
     lines = ["", "Documents"]
     for d, doc in enumerate(report.documents):
         lines.append(f"  {doc.id}: {_n(counts[d], 'paragraph')}, {repeated[d]} repeated, {_n(in_blocks[d], 'block')}")

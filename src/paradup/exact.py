@@ -1,0 +1,100 @@
+"""The exact stage: paragraphs with equal normalised texts become one *node*.
+
+Later stages match nodes, not paragraphs, so a text repeated 100,000 times
+(boilerplate) is scored once.  A scan groups by the 64-bit text keys its
+workers computed (:func:`group_keys`); dedup and the index group Python
+strings (:func:`group_exact`).  Either way node ids follow corpus order of
+each text's first appearance, and a paragraph without words belongs to no node.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Nodes:
+    """Distinct normalised texts (nodes) and the paragraphs that carry each, as arrays.
+
+    ``node_of[p]`` is paragraph ``p``'s node (-1: no words); ``reps[n]`` is
+    node ``n``'s first paragraph and ``words[n]`` its word count; node ``n``'s
+    paragraphs, in corpus order, are ``order[starts[n]:starts[n + 1]]``.
+
+    >>> nodes = group_exact(["a b", "", "c", "a b"])
+    >>> nodes.count, nodes.members(0), nodes.reps.tolist(), nodes.node_of.tolist()
+    (2, (0, 3), [0, 2], [0, -1, 1, 0])
+    """
+
+    node_of: np.ndarray
+    reps: np.ndarray
+    words: np.ndarray
+    order: np.ndarray
+    starts: np.ndarray
+
+    @classmethod
+    def from_ids(cls, node_of: np.ndarray, words: np.ndarray) -> Nodes:
+        """Build the node table from each paragraph's node id (ids dense, in first-appearance order)."""
+        node_of = np.asarray(node_of, dtype=np.int64)
+        order = np.argsort(node_of, kind="stable")
+        order = order[np.count_nonzero(node_of < 0) :]
+        count = int(node_of.max()) + 1 if node_of.size else 0
+        sizes = np.bincount(node_of[node_of >= 0], minlength=count)
+        starts = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+        reps = order[starts[:-1]]
+        return cls(node_of, reps, np.asarray(words, dtype=np.int64)[reps], order, starts)
+
+    @property
+    def count(self) -> int:
+        return self.reps.size
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return np.diff(self.starts)
+
+    def members(self, node: int) -> tuple[int, ...]:
+        """Return the paragraphs of ``node``, in corpus order."""
+        return tuple(self.order[self.starts[node] : self.starts[node + 1]].tolist())
+
+    def repeated(self) -> np.ndarray:
+        """Return the nodes carried by more than one paragraph."""
+        return np.flatnonzero(self.sizes > 1)
+
+
+def group_keys(text_keys: np.ndarray, words: np.ndarray) -> Nodes:
+    """Group paragraphs by text key; paragraphs without words are left out.
+
+    Two different texts share a 64-bit key with probability about
+    ``n**2 / 2**65`` (3e-8 for a million distinct paragraphs); the key also
+    mixes in the word count.
+
+    >>> group_keys(np.array([7, 0, 5, 7], dtype=np.uint64), np.array([2, 0, 1, 2])).node_of.tolist()
+    [0, -1, 1, 0]
+    """
+    words = np.asarray(words)
+    node_of = np.full(words.size, -1, dtype=np.int64)
+    filled = np.flatnonzero(words > 0)
+    if filled.size:
+        _, first, inverse = np.unique(text_keys[filled], return_index=True, return_inverse=True)
+        rank = np.empty(first.size, dtype=np.int64)
+        rank[np.argsort(first)] = np.arange(first.size)
+        node_of[filled] = rank[inverse.reshape(-1)]
+    return Nodes.from_ids(node_of, words)
+
+
+def group_exact(norms: Sequence[str], words: np.ndarray | None = None) -> Nodes:
+    """Group paragraphs whose normalised texts are equal; empty texts are left out.
+
+    ``words`` (per paragraph) saves counting them again.
+
+    >>> group_exact(["a b", "", "c", "a b"]).members(1)
+    (2,)
+    """
+    index: dict[str, int] = {}
+    node_of = np.fromiter((index.setdefault(n, len(index)) if n else -1 for n in norms), dtype=np.int64,
+                          count=len(norms))
+    if words is None:
+        words = np.fromiter((n.count(" ") + 1 if n else 0 for n in norms), dtype=np.int64, count=len(norms))
+    return Nodes.from_ids(node_of, words)
