@@ -9,7 +9,9 @@ offsets into :attr:`Document.text` (end exclusive).  Every score
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 def match_strength(kind: str, similarity: float, jaccard: float, containment: float) -> float:
@@ -69,6 +71,17 @@ class Paragraph:
     @property
     def words(self) -> int:
         return len(self.text.split())
+
+
+class Place(NamedTuple):
+    """Where a paragraph is, without its text (cheap to look up in a large corpus)."""
+
+    doc: int
+    index: int
+    line_start: int
+    line_end: int
+    char_start: int
+    char_end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +172,7 @@ class Report:
 
     params: Params
     documents: tuple[Document, ...]
-    paragraphs: tuple[Paragraph, ...]
+    paragraphs: Sequence[Paragraph]
     matches: tuple[Match, ...]
     clusters: tuple[Cluster, ...]
     blocks: tuple[Block, ...]
@@ -170,8 +183,20 @@ class Report:
 
     def paragraph(self, doc: int, index: int) -> Paragraph:
         """Return paragraph ``index`` of document ``doc`` (paragraphs are in corpus order)."""
-        first = bisect_left(self.paragraphs, doc, key=lambda p: p.doc)
-        return self.paragraphs[first + index]
+        return self.paragraphs[self.first(doc) + index]
+
+    def first(self, doc: int) -> int:
+        """Return the global id of document ``doc``'s first paragraph (or where it would be)."""
+        first = getattr(self.paragraphs, "first", None)  # a ParagraphTable looks it up in its columns
+        return first(doc) if first is not None else bisect_left(self.paragraphs, doc, key=lambda p: p.doc)
+
+    def place(self, gid: int) -> Place:
+        """Return where paragraph ``gid`` is, without cutting its text when the paragraphs are a table."""
+        place = getattr(self.paragraphs, "place", None)
+        if place is not None:
+            return place(gid)
+        p = self.paragraphs[gid]
+        return Place(p.doc, p.index, p.line_start, p.line_end, p.char_start, p.char_end)
 
 
 @dataclass(frozen=True)

@@ -121,33 +121,28 @@ def _normalize_ascii(batch: bytes) -> bytes:
     b = np.frombuffer(batch, dtype=np.uint8)
     if b.size == 0:
         return b""
-    cls = _CLASS[b]
-    alnum = (cls & _ALNUM).astype(bool)
-    end, space = (cls & _END).astype(bool), (cls & _SPACE).astype(bool)
+    cls = np.take(_CLASS, b)
+    alnum = (cls & _ALNUM).view(bool)  # bit 0: the masked byte is 0 or 1, a valid bool
+    end, space = (cls & _END) != 0, (cls & _SPACE) != 0
+    mark = (cls & _NEWLINE) != 0  # white space after a sentence's end (and a close quote)
+    mark[1:] |= space[1:] & end[:-1]
+    mark[2:] |= space[2:] & ((cls[1:-1] & _CLOSE) != 0) & end[:-2]
     inner = np.zeros(b.size, dtype=bool)  # an apostrophe inside a word disappears
     inner[1:-1] = (b[1:-1] == 39) & alnum[:-2] & alnum[2:]
-    mark = (cls & _NEWLINE).astype(bool)  # white space after a sentence's end (and a close quote)
-    mark[1:] |= space[1:] & end[:-1]
-    mark[2:] |= space[2:] & (cls[1:-1] & _CLOSE).astype(bool) & end[:-2]
     if inner.any():
         keep = ~inner
         b, cls, alnum, mark = b[keep], cls[keep], alnum[keep], mark[keep]
-    nul = (cls & _NUL).astype(bool)
-    sep = ~alnum & ~nul
+    nul = b == 0
+    sep = ~(alnum | nul)
     # Runs of separators collapse to one byte: the sentence mark if the run
     # holds one, else a space; runs touching a paragraph's edge disappear.
-    run_start = sep.copy()
-    run_start[1:] &= ~sep[:-1]
-    run_end = sep.copy()
-    run_end[:-1] &= ~sep[1:]
-    starts, ends = np.flatnonzero(run_start), np.flatnonzero(run_end)
-    has_mark = np.logical_or.reduceat(mark, starts) if starts.size else np.zeros(0, dtype=bool)
-    before = np.ones(starts.size, dtype=bool)
-    before[starts > 0] = nul[starts[starts > 0] - 1]
-    after = np.ones(ends.size, dtype=bool)
-    after[ends < b.size - 1] = nul[ends[ends < b.size - 1] + 1]
-    out = _LOWER[b]
+    edges = np.diff(sep.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
+    has_mark = np.zeros(starts.size, dtype=bool)
+    has_mark[np.searchsorted(starts, np.flatnonzero(mark), side="right") - 1] = True  # marks lie in runs
+    edge = np.concatenate(([True], nul, [True]))  # is the byte before / after a run a paragraph edge?
+    inside = ~(edge[starts] | edge[ends + 2])
+    out = np.take(_LOWER, b)
     out[starts] = np.where(has_mark, 1, 32)
-    drop = sep
-    drop[starts[~(before | after)]] = False
-    return out[~drop].tobytes()
+    sep[starts[inside]] = False  # sep now says which bytes to drop
+    return out[~sep].tobytes()

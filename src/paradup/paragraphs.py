@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from paradup.model import Paragraph
+from paradup.model import Paragraph, Place
 
 _CLOSED = re.compile(r"[.!?:;…\"'”’»)\]]$")
 # A piece is a run of non-blank lines; group 1 is the first line's indent.
@@ -186,6 +186,15 @@ class ParagraphTable(Sequence[Paragraph]):
         cols = (self.doc, self.index, self.line_start, self.line_end, self.char_start, self.char_end)
         for d, i, ls, le, cs, ce in zip(*(c.tolist() for c in cols)):
             yield Paragraph(d, i, ls, le, cs, ce, paragraph_text(self.texts[d], cs, ce))
+
+    def place(self, i: int) -> Place:
+        """Return where paragraph ``i`` is, without cutting its text."""
+        return Place(int(self.doc[i]), int(self.index[i]), int(self.line_start[i]), int(self.line_end[i]),
+                     int(self.char_start[i]), int(self.char_end[i]))
+
+    def first(self, doc: int) -> int:
+        """Return the id of document ``doc``'s first paragraph (where it would be, if it has none)."""
+        return int(np.searchsorted(self.doc, doc))
 
     def text(self, i: int) -> str:
         """Return paragraph ``i``'s text without building the whole :class:`Paragraph`."""

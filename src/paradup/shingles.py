@@ -136,14 +136,18 @@ def shingle_batch(marked: Sequence[str], size: int, min_words: int = 8) -> Shing
     """
     buf = np.frombuffer("\x00".join(marked).encode("utf-8"), dtype=np.uint8)
     n = len(marked)
-    sep = buf < 33
-    edges = np.flatnonzero(np.diff(np.concatenate(([True], sep, [True])).view(np.int8)))
-    starts, ends = edges[0::2], edges[1::2]  # each word is buf[start:end]
+    edges = np.diff((buf >= 33).view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)  # each word is buf[start:end]
     prefix, powers, inverse = _prefix_hashes(buf)
     with np.errstate(over="ignore"):
-        mixed = fmix64((prefix[ends] - prefix[starts]) * inverse[starts])
-    para = np.searchsorted(np.flatnonzero(buf == 0), starts)
-    words = np.bincount(para, minlength=n)
+        mixed = prefix[ends]
+        mixed -= prefix[starts]
+        mixed *= inverse[starts]
+        mixed = fmix64(mixed)
+    # Paragraph i's words lie between its NUL separators.
+    bounds = np.searchsorted(starts, np.flatnonzero(buf == 0))
+    words = np.diff(np.concatenate(([0], bounds, [starts.size])))
+    para = np.repeat(np.arange(n), words)
     values, sh_para = _shingles(mixed, para, words, size)
     offsets = np.concatenate(([0], np.cumsum(np.bincount(sh_para, minlength=n)))).astype(np.int64)
     keys, key_para = _sentences(buf, starts, ends, para, prefix, inverse, min_words)
@@ -167,7 +171,8 @@ def _prefix_hashes(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     with np.errstate(over="ignore"):
         prefix = np.empty(need, dtype=np.uint64)
         prefix[0] = 0
-        np.cumsum(buf * powers[0][: buf.size], out=prefix[1:])
+        np.multiply(buf, powers[0][: buf.size], out=prefix[1:])  # in place: no temporaries
+        np.add.accumulate(prefix[1:], out=prefix[1:])
     return prefix, powers[0][:need], powers[1][:need]
 
 
@@ -213,9 +218,16 @@ def _sentences(buf, starts, ends, para, prefix, inverse, min_words):
     """Return a 64-bit key for every sentence of at least ``min_words`` words, and its paragraph."""
     if starts.size == 0:
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    sentence = np.searchsorted(np.flatnonzero(buf < 2), starts)  # sentence marks and paragraph breaks
-    first = np.flatnonzero(np.concatenate(([True], sentence[1:] != sentence[:-1])))
-    last = np.concatenate((first[1:], [sentence.size])) - 1
+    # A word opens a sentence when a sentence mark or paragraph break (a byte
+    # below 2) precedes it; normalised text has one byte between words.
+    opens = np.ones(starts.size, dtype=bool)
+    opens[1:] = buf[starts[1:] - 1] < 2
+    wide = np.flatnonzero(starts[1:] - ends[:-1] > 1)
+    if wide.size:  # text not from normalize_batch: look at every byte between the words
+        marks = np.concatenate(([0], np.cumsum(buf < 2)))
+        opens[wide + 1] = marks[starts[wide + 1]] > marks[ends[wide]]
+    first = np.flatnonzero(opens)
+    last = np.concatenate((first[1:], [starts.size])) - 1
     long = (last - first + 1) >= min_words
     s, e = starts[first[long]], ends[last[long]]
     with np.errstate(over="ignore"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from paradup.candidates import lsh_threshold
-from paradup.model import Match, Paragraph, Report
+from paradup.model import Match, Paragraph, Place, Report
 
 PREVIEW_CHARS = 80
 
@@ -36,7 +36,7 @@ def stats_dict(report: Report, timings: bool) -> dict:
     return stats
 
 
-def doc_id(report: Report, paragraph: Paragraph) -> str:
+def doc_id(report: Report, paragraph: Paragraph | Place) -> str:
     return report.documents[paragraph.doc].id
 
 

@@ -78,7 +78,7 @@ def _member(report: Report, gid: int) -> dict:
 
 
 def _cluster(report: Report, c) -> dict:
-    rep = report.paragraphs[c.representative]
+    rep = report.place(c.representative)
     return {
         "id": c.id,
         "kind": c.kind,
@@ -91,7 +91,7 @@ def _cluster(report: Report, c) -> dict:
 
 def _match(report: Report, m: Match) -> dict:
     def side(gid: int) -> dict:
-        p = report.paragraphs[gid]
+        p = report.place(gid)
         return {"doc": doc_id(report, p), "index": p.index, "line_start": p.line_start}
 
     return {
@@ -106,7 +106,7 @@ def _match(report: Report, m: Match) -> dict:
 
 
 def _archive(report: Report, a) -> dict:
-    p = report.paragraphs[a.paragraph]
+    p = report.place(a.paragraph)
     return {
         "paragraph": {"doc": doc_id(report, p), "index": p.index, "line_start": p.line_start},
         "archive": {"doc": a.archive_doc, "path": a.archive_path, "index": a.archive_index,
@@ -120,8 +120,8 @@ def _archive(report: Report, a) -> dict:
 
 
 def span_dict(report: Report, span: Span) -> dict:
-    first = report.paragraph(span.doc, span.index_start)
-    last = report.paragraph(span.doc, span.index_end)
+    first = report.place(report.first(span.doc) + span.index_start)
+    last = report.place(report.first(span.doc) + span.index_end)
     return {
         "doc": report.documents[span.doc].id,
         "index_start": span.index_start,
