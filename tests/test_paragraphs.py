@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paradup.paragraphs import split_paragraphs
+from paradup.paragraphs import ParagraphTable, split_paragraphs
 
 
 def spans(text):
@@ -57,3 +57,26 @@ def test_spans_point_into_the_document_and_cover_every_word(lines):
     assert "".join("".join(covered).split()) == "".join(text.split())
     starts = [p.line_start for p in paragraphs]
     assert starts == sorted(starts)
+
+
+messy_lines = st.lists(
+    st.sampled_from(["", " ", "\t", "\u2003", "Alpha beta.", "  gamma de-", "lta,", "Omega!", "x", "é\r", "next line"]),
+    max_size=30,
+)
+
+
+@given(st.lists(messy_lines, min_size=1, max_size=4))
+def test_a_table_cuts_each_text_from_its_document_exactly_as_the_splitter_does(docs):
+    texts = ["\n".join(lines) for lines in docs]
+    table = ParagraphTable.from_texts(texts)
+    expected = [p for d, text in enumerate(texts) for p in split_paragraphs(text, d)]
+    assert list(table) == expected
+    assert [table[i] for i in range(len(table))] == expected
+    assert [table.text(i) for i in range(len(table))] == [p.text for p in expected]
+    assert [tuple(table.place(i)) for i in range(len(table))] == [
+        (p.doc, p.index, p.line_start, p.line_end, p.char_start, p.char_end) for p in expected
+    ]
+    assert table[1:3] == expected[1:3]
+    for d in range(len(texts)):
+        assert table.first(d) == next((i for i, p in enumerate(expected) if p.doc >= d), len(expected))
+

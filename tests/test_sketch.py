@@ -3,9 +3,20 @@ from __future__ import annotations
 import numpy as np
 from planted import build
 
-from paradup import Document, Params, find_duplicates, sketch
+from paradup import Document, Params, find_duplicates, pipeline, sketch
 from paradup.paragraphs import split_paragraphs
-from paradup.sketch import CHUNK, concat_sketches, sketch_all, sketch_texts
+from paradup.candidates import band_keys
+from paradup.exact import group_exact, group_keys
+from paradup.paragraphs import ParagraphTable
+from paradup.sketch import (
+    CHUNK,
+    concat_digests,
+    concat_sketches,
+    cut_and_digest,
+    digest_texts,
+    sketch_all,
+    sketch_texts,
+)
 
 
 def corpus_texts(n_docs=40):
@@ -33,8 +44,44 @@ def test_joined_sketches_equal_one_sketch_of_everything():
 
 def test_reports_do_not_depend_on_the_number_of_processes(monkeypatch):
     monkeypatch.setattr(sketch, "RUN_CHARS", 20_000)  # several worker tasks even for a small corpus
+    monkeypatch.setattr(pipeline, "_VERIFY_PART", 7)  # and several verification tasks
     planted, _ = corpus_texts(12)
     docs = [Document(k, k, v) for k, v in planted.texts.items()]
     one, two = find_duplicates(docs, jobs=1), find_duplicates(docs, jobs=2)
     assert (one.matches, one.clusters, one.blocks) == (two.matches, two.clusters, two.blocks)
-    assert one.matches
+    assert one.stats["verified"] > 7
+
+
+def test_worker_parts_join_into_the_table_and_digest_of_the_whole_corpus():
+    planted, _ = corpus_texts(12)
+    texts = list(planted.texts.values())
+    params = Params()
+    whole_table, whole = cut_and_digest(texts, 0, params)
+    runs = [(0, 5), (5, 6), (6, len(texts))]
+    parts = [cut_and_digest(texts[a:b], a, params) for a, b in runs]
+    table = ParagraphTable.concat(texts, [t for t, _ in parts])
+    joined = concat_digests([d for _, d in parts], params.bands)
+    assert list(table) == list(ParagraphTable.from_texts(texts)) == [
+        p for d, t in enumerate(texts) for p in split_paragraphs(t, d)]
+    for field in ("words", "text_keys", "band_keys", "sentence_keys", "sentence_ids"):
+        assert np.array_equal(getattr(whole, field), getattr(joined, field)), field
+    assert np.array_equal(table.doc, whole_table.doc)
+
+
+def test_a_scan_bands_the_same_signatures_datasketch_would_compute():
+    _, texts = corpus_texts(4)
+    params = Params()
+    digest, full = digest_texts(texts, params), sketch_texts(texts, params)
+    assert np.array_equal(digest.band_keys, band_keys(full.signatures, params.bands, params.rows).T)
+    assert np.array_equal(digest.words, full.words)
+
+
+def test_equal_text_keys_mean_equal_normalised_texts():
+    _, texts = corpus_texts(6)
+    texts += [t.upper() for t in texts[:50]] + [t.replace(".", "!") for t in texts[50:100]]
+    params = Params()
+    digest, full = digest_texts(texts, params), sketch_texts(texts, params)
+    by_key = group_keys(digest.text_keys, digest.words)
+    by_text = group_exact(full.norms)
+    assert np.array_equal(by_key.node_of, by_text.node_of)
+    assert by_key.repeated().size >= 100  # the upper-cased and re-punctuated copies
