@@ -198,6 +198,16 @@ class Report:
         p = self.paragraphs[gid]
         return Place(p.doc, p.index, p.line_start, p.line_end, p.char_start, p.char_end)
 
+    def places(self, gids: Sequence[int]) -> list[Place]:
+        """Return :meth:`place` of many paragraphs at once (one column gather on a table)."""
+        places = getattr(self.paragraphs, "places", None)
+        return places(gids) if places is not None else [self.place(g) for g in gids]
+
+    def text(self, gid: int) -> str:
+        """Return paragraph ``gid``'s text."""
+        text = getattr(self.paragraphs, "text", None)
+        return text(gid) if callable(text) else self.paragraphs[gid].text
+
 
 @dataclass(frozen=True)
 class Params:

@@ -192,9 +192,15 @@ class ParagraphTable(Sequence[Paragraph]):
         return Place(int(self.doc[i]), int(self.index[i]), int(self.line_start[i]), int(self.line_end[i]),
                      int(self.char_start[i]), int(self.char_end[i]))
 
+    def places(self, ids) -> list[Place]:
+        """Return :meth:`place` of many paragraphs, gathered column by column."""
+        ids = np.asarray(ids, dtype=np.int64)
+        cols = (self.doc, self.index, self.line_start, self.line_end, self.char_start, self.char_end)
+        return [Place(*row) for row in zip(*(c[ids].tolist() for c in cols))]
+
     def first(self, doc: int) -> int:
         """Return the id of document ``doc``'s first paragraph (where it would be, if it has none)."""
-        return int(np.searchsorted(self.doc, doc))
+        return int(np.searchsorted(self.doc, np.int32(doc)))  # a Python int would cast the whole column
 
     def text(self, i: int) -> str:
         """Return paragraph ``i``'s text without building the whole :class:`Paragraph`."""

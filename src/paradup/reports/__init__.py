@@ -23,4 +23,7 @@ def render(report: Report, fmt: str = "text", timings: bool = True) -> str:
         from paradup.reports.text import render as run
     else:
         raise InputError(f"format must be one of {', '.join(FORMATS)}; got {fmt!r}")
-    return run(report, timings)
+    from paradup.pipeline import gc_paused
+
+    with gc_paused():
+        return run(report, timings)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from json.encoder import c_make_encoder, encode_basestring
 
 from paradup import __version__
-from paradup.model import Block, Match, Report, Span
+from paradup.model import Block, Place, Report, Span
 from paradup.paragraphs import doc_counts
 from paradup.reports.common import doc_id, params_dict, preview, stats_dict
 
@@ -21,8 +22,8 @@ def to_dict(report: Report, timings: bool = True) -> dict:
         "params": params_dict(report),
         "stats": stats_dict(report, timings),
         "documents": [{"id": d.id, "path": d.path, "paragraphs": n} for d, n in zip(report.documents, counts)],
-        "clusters": [_cluster(report, c) for c in report.clusters],
-        "matches": [_match(report, m) for m in report.matches],
+        "clusters": _clusters(report),
+        "matches": _matches(report),
         "blocks": [_block(report, b) for b in report.blocks],
         "problems": [{"path": p.path, "message": p.message} for p in report.problems],
         **({"archive": [_archive(report, a) for a in report.archive]} if report.archive else {}),
@@ -50,21 +51,36 @@ def render(report: Report, timings: bool = True) -> str:
 
 def render_dict(data: dict) -> str:
     """Write a dict as JSON with its top-level keys and list items on lines of their own."""
-    def dump(value) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
-
+    dump = _encoder()
     lines = []
     for key, value in data.items():
         if isinstance(value, list) and value:
-            items = ",\n".join(dump(v) for v in value)
+            items = ",\n".join(map(dump, value))
             lines.append(f"{dump(key)}: [\n{items}\n]")
         else:
             lines.append(f"{dump(key)}: {dump(value)}")
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
-def _member(report: Report, gid: int) -> dict:
-    p = report.paragraphs[gid]
+def _encoder():
+    """Return ``json.dumps(value, ensure_ascii=False, separators=(", ", ": "))`` as a function,
+    with the C encoder made once instead of once a call (a large report has 10**5 items)."""
+    options = {"ensure_ascii": False, "separators": (", ", ": ")}
+    encoder = json.JSONEncoder(**options)
+    if c_make_encoder is None:  # pragma: no cover - CPython always has it
+        return encoder.encode
+    make = c_make_encoder(None, encoder.default, encode_basestring, None, ": ", ", ", False, False, True)
+
+    def dump(value) -> str:
+        if isinstance(value, str):
+            return encode_basestring(value)
+        return "".join(make(value, 0))
+
+    return dump
+
+
+def _member(report: Report, gid: int, p: Place) -> dict:
+    text = report.text(gid)
     return {
         "doc": doc_id(report, p),
         "index": p.index,
@@ -72,37 +88,46 @@ def _member(report: Report, gid: int) -> dict:
         "line_end": p.line_end,
         "char_start": p.char_start,
         "char_end": p.char_end,
-        "words": p.words,
-        "preview": preview(p.text),
+        "words": len(text.split()),
+        "preview": preview(text),
     }
 
 
-def _cluster(report: Report, c) -> dict:
-    rep = report.place(c.representative)
-    return {
-        "id": c.id,
-        "kind": c.kind,
-        "size": len(c.members),
-        "weakest": c.weakest,
-        "members": [_member(report, m) for m in c.members],
-        "representative": {"doc": doc_id(report, rep), "index": rep.index},
-    }
+def _clusters(report: Report) -> list[dict]:
+    gids = [m for c in report.clusters for m in c.members]
+    places = iter(report.places(gids))
+    reps = report.places([c.representative for c in report.clusters])
+    out = []
+    for c, rep in zip(report.clusters, reps):
+        out.append({
+            "id": c.id,
+            "kind": c.kind,
+            "size": len(c.members),
+            "weakest": c.weakest,
+            "members": [_member(report, m, next(places)) for m in c.members],
+            "representative": {"doc": doc_id(report, rep), "index": rep.index},
+        })
+    return out
 
 
-def _match(report: Report, m: Match) -> dict:
-    def side(gid: int) -> dict:
-        p = report.place(gid)
+def _matches(report: Report) -> list[dict]:
+    def side(p: Place) -> dict:
         return {"doc": doc_id(report, p), "index": p.index, "line_start": p.line_start}
 
-    return {
-        "a": side(m.a),
-        "b": side(m.b),
-        "kind": m.kind,
-        "similarity": m.similarity,
-        "jaccard": m.jaccard,
-        "containment": m.containment,
-        "contained": m.contained,
-    }
+    a_sides = report.places([m.a for m in report.matches])
+    b_sides = report.places([m.b for m in report.matches])
+    return [
+        {
+            "a": side(a),
+            "b": side(b),
+            "kind": m.kind,
+            "similarity": m.similarity,
+            "jaccard": m.jaccard,
+            "containment": m.containment,
+            "contained": m.contained,
+        }
+        for m, a, b in zip(report.matches, a_sides, b_sides)
+    ]
 
 
 def _archive(report: Report, a) -> dict:
