@@ -137,7 +137,8 @@ def run_one(system: str, spec: CorpusSpec, opts: Options, work: Path) -> tuple[d
         row = {
             "status": "ok", "seconds": round(meta["seconds"], 4), "stages": meta["stages"],
             "import_seconds": meta["import_seconds"], "wall_seconds": round(m.wall_seconds, 3),
-            "peak_rss_mb": m.peak_tree_rss_mb, "max_process_rss_mb": meta["max_process_rss_mb"],
+            "peak_rss_mb": m.peak_tree_rss_mb, "peak_pss_mb": m.peak_tree_pss_mb,
+            "max_process_rss_mb": meta["max_process_rss_mb"],
             "notes": meta["notes"], "runs": attempt + 1,
         }  # fmt: skip
         if best is None or row["seconds"] < best[0]["seconds"]:
@@ -153,6 +154,7 @@ def run_corpus(spec: CorpusSpec, opts: Options, meta: dict) -> list[dict]:
     n = len(corpus)
     truth = load_truth_gids(spec.truth, corpus) if spec.truth else None
     base = {"suite": opts.suite.name, "corpus": spec.name, "size": n, "documents": len(corpus.docs),
+            "input_bytes": sum((spec.docs_dir / d).stat().st_size for d in corpus.docs),
             "truth": spec.truth is not None, "commit": meta["commit"]}  # fmt: skip
     del corpus
     rows = []
@@ -171,10 +173,12 @@ def run_corpus(spec: CorpusSpec, opts: Options, meta: dict) -> list[dict]:
             row.update(result)
             if result["status"] == "ok":
                 row["para_per_s"] = round(n / result["seconds"], 1) if result["seconds"] > 0 else None
+                if result.get("peak_pss_mb") is not None:  # what the tree held beyond the input text, per paragraph
+                    row["bytes_per_para"] = round((result["peak_pss_mb"] * 2**20 - base["input_bytes"]) / max(n, 1), 1)
                 if truth is not None:
                     row.update(score(truth, prediction, n))
                 opts.log(f"  {system:14s} {result['seconds']:8.2f} s  {row['para_per_s'] or 0:>10,.0f} para/s  "
-                         f"peak {result['peak_rss_mb']} MB  recall {_fmt(row.get('recall'))}  "
+                         f"peak {result['peak_rss_mb']} MB (PSS {result.get('peak_pss_mb')} MB)  recall {_fmt(row.get('recall'))}  "
                          f"precision {_fmt(row.get('precision'))}")  # fmt: skip
             else:
                 opts.log(f"  {system:14s} {result['status']}: {result['reason']}")

@@ -4,8 +4,11 @@ The tree's resident memory is sampled every 50 ms with psutil: the RSS of
 the process plus every descendant, summed.  Pages that forked workers share
 copy-on-write with their parent are counted once per process, so the sum
 can overstate what the tree really holds; ``ru_maxrss`` (reported by the
-worker) gives the largest single process instead.  Peaks shorter than 50 ms
-can be missed.  Without psutil only that single-process figure is known.
+worker) gives the largest single process instead.  The tree's *proportional*
+set size (PSS, from ``/proc/PID/smaps_rollup`` on Linux) is sampled too: a
+shared page counts once in total, split between the processes sharing it,
+so the PSS sum is what the tree really holds.  Peaks shorter than 50 ms can
+be missed.  Without psutil only that single-process figure is known.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ class Measured:
     wall_seconds: float
     peak_tree_rss_mb: float | None
     stderr: str
+    peak_tree_pss_mb: float | None = None
 
 
 def _tree_rss(proc) -> int:
@@ -39,6 +43,30 @@ def _tree_rss(proc) -> int:
         try:
             total += p.memory_info().rss
         except psutil.Error:
+            pass
+    return total
+
+
+def _tree_pss(proc) -> int | None:
+    """Sum the proportional set size of the tree (Linux only; None elsewhere)."""
+    import psutil
+
+    try:
+        members = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for p in members:
+        try:
+            with open(f"/proc/{p.pid}/smaps_rollup", "rb") as f:
+                for line in f:
+                    if line.startswith(b"Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except FileNotFoundError:
+            if not os.path.exists("/proc/self/smaps_rollup"):
+                return None
+        except OSError:
             pass
     return total
 
@@ -59,10 +87,14 @@ def run_measured(cmd: list[str], timeout: float, env: dict | None = None) -> Mea
     reader.start()
     handle = psutil.Process(popen.pid) if psutil else None
     peak = 0
+    peak_pss: int | None = 0
     returncode = None
     while True:
         if handle is not None:
             peak = max(peak, _tree_rss(handle))
+            if peak_pss is not None:
+                pss = _tree_pss(handle)
+                peak_pss = None if pss is None else max(peak_pss, pss)
         code = popen.poll()
         if code is not None:
             returncode = code
@@ -75,4 +107,5 @@ def run_measured(cmd: list[str], timeout: float, env: dict | None = None) -> Mea
     wall = time.perf_counter() - began
     reader.join(timeout=5)
     stderr = b"".join(err_chunks).decode("utf-8", errors="replace")
-    return Measured(returncode, wall, round(peak / 2**20, 1) if handle is not None else None, stderr)
+    return Measured(returncode, wall, round(peak / 2**20, 1) if handle is not None else None, stderr,
+                    round(peak_pss / 2**20, 1) if handle is not None and peak_pss is not None else None)

@@ -5,6 +5,7 @@ import pytest
 from datasketch import LeanMinHash, MinHashLSH
 from planted import build
 
+from paradup import candidates
 from paradup.candidates import choose_bands, find_candidates, group_pairs, lsh_probability, lsh_threshold
 from paradup.normalize import normalize
 from paradup.paragraphs import split_paragraphs
@@ -62,3 +63,16 @@ def test_a_huge_bucket_yields_linear_pairs_that_still_connect_every_member():
 def test_small_buckets_yield_every_pair_once():
     pairs = group_pairs(np.array([3, 3, 3, 4, 4, 9]), np.array([10, 11, 12, 13, 14, 15]), max_bucket=8)
     assert pairs.tolist() == [[10, 11], [10, 12], [11, 12], [13, 14]]
+
+
+def test_dropping_surely_unique_keys_before_the_sort_changes_no_pair(monkeypatch):
+    rng = np.random.default_rng(4)
+    keys = rng.integers(0, 2**64, 200_000, dtype=np.uint64)
+    keys[rng.integers(0, keys.size, 3_000)] = keys[rng.integers(0, keys.size, 3_000)]  # planted repeats
+    keys[:100] = keys[100]  # and one crowded bucket
+    ids = rng.permutation(keys.size)
+    monkeypatch.setattr(candidates, "_PREFILTER", 10**9)
+    plain = group_pairs(keys, ids, 64)
+    monkeypatch.setattr(candidates, "_PREFILTER", 0)
+    filtered = group_pairs(keys, ids, 64)
+    assert len(plain) > 3_000 and np.array_equal(plain, filtered)

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paradup.shingles import containment, hash_shingle, jaccard, shingle_batch, shingle_set, word_shingles
+from paradup.shingles import containment, hash_shingle, jaccard, overlap, shingle_batch, shingle_set, word_shingles
 
 
 def test_shingles_are_word_ngrams_and_short_texts_make_one():
@@ -54,3 +54,14 @@ def test_long_sentences_get_equal_keys_wherever_they_stand(paragraphs):
     for key, (sentence, _) in zip(batch.sentence_keys.tolist(), sentences):
         assert key_of.setdefault(sentence, key) == key
     assert len(set(key_of.values())) == len(key_of)
+
+
+@given(st.lists(st.integers(0, 40), max_size=30), st.lists(st.integers(0, 40), max_size=30))
+def test_overlap_jaccard_and_containment_agree_with_python_sets(a, b):
+    sa, sb = np.unique(np.array(a, dtype=np.uint32)), np.unique(np.array(b, dtype=np.uint32))
+    shared = len(set(a) & set(b))
+    assert overlap(sa, sb) == overlap(sb, sa) == shared
+    if a or b:
+        assert jaccard(sa, sb) == shared / len(set(a) | set(b))
+    if a and b:
+        assert containment(sa, sb) == shared / min(len(set(a)), len(set(b)))

@@ -18,7 +18,7 @@ from benchmarks.metrics import Prediction
 from benchmarks.systems import Outcome, stage
 from benchmarks.units import list_documents, split_text
 
-SUMMARY = "paradup defaults: exact groups, MinHash LSH (t=0.4) + sentence keys, rapidfuzz verification, clusters, blocks"
+SUMMARY = "paradup defaults: exact groups, MinHash LSH (t=0.3) + sentence keys, rapidfuzz verification, clusters, blocks, JSON report"
 REQUIRES = ("paradup",)
 
 
@@ -37,6 +37,10 @@ def run(docs_dir: Path, jobs: int, params=None) -> Outcome:
     report = paradup.scan([str(docs_dir)], params, jobs=jobs)
     total = time.perf_counter() - began
     stages.update(read=max(total - sum(report.stats["seconds"].values()), 0.0), **report.stats["seconds"])
+    with stage(stages, "report"):  # end to end includes the JSON report a user would write
+        from paradup.reports import render
+
+        render(report, "json")
     with stage(stages, "glue"):
         prediction = to_gids(report, docs_dir)
     return Outcome(prediction, stages)
@@ -54,11 +58,12 @@ def to_gids(report, docs_dir: Path) -> Prediction:
     index = np.full(len(report.paragraphs), -1, dtype=np.int64)
     gids = np.full(len(report.paragraphs), -1, dtype=np.int64)
     first: dict[int, int] = {}
-    for pid, p in enumerate(report.paragraphs):
-        first.setdefault(p.doc, pid)
-        path = report.documents[p.doc].path
+    docs, line_starts = _columns(report.paragraphs)
+    for pid, (doc, line_start) in enumerate(zip(docs, line_starts)):
+        first.setdefault(doc, pid)
+        path = report.documents[doc].path
         if path in starts:
-            index[pid] = bisect.bisect_right(starts[path], p.line_start) - 1
+            index[pid] = bisect.bisect_right(starts[path], line_start) - 1
             gids[pid] = offsets[path] + index[pid]
     pairs = gids[np.array([(m.a, m.b) for m in report.matches], dtype=np.int64).reshape(-1, 2)]
     pairs = pairs[(pairs >= 0).all(axis=1) & (pairs[:, 0] != pairs[:, 1])]
@@ -73,3 +78,10 @@ def to_gids(report, docs_dir: Path) -> Prediction:
         if sides[0][0] >= 0 and sides[1][0] >= 0:
             blocks.append((*sides[0], *sides[1]))
     return Prediction(pairs, clusters, blocks)
+
+
+def _columns(paragraphs) -> tuple[list[int], list[int]]:
+    """Each paragraph's document and first line, from a table's columns when it has them."""
+    if hasattr(paragraphs, "line_start") and hasattr(paragraphs.line_start, "tolist"):
+        return paragraphs.doc.tolist(), paragraphs.line_start.tolist()
+    return [p.doc for p in paragraphs], [p.line_start for p in paragraphs]

@@ -49,7 +49,7 @@ def find_blocks(
     (0, 2, 4, 6)
     """
     docs, indexes = columns(paragraphs)
-    first = {d: int(i) for d, i in zip(*np.unique(docs, return_index=True))}
+    first = dict(zip(*(a.tolist() for a in np.unique(docs, return_index=True))))
     ends = (docs, len(paragraphs))
     grids: dict[tuple[int, int], dict[tuple[int, int], float]] = {}
     ps, qs = [link.p for link in links], [link.q for link in links]
@@ -58,6 +58,8 @@ def find_blocks(
         grid[(ia, ib)] = max(link.strength, grid.get((ia, ib), 0.0))
     found = []
     for (da, db), grid in sorted(grids.items()):
+        if len(grid) < params.min_block:
+            continue  # most document pairs share one paragraph: no run to find
         rows: dict[int, list[tuple[int, float]]] = {}
         for (i, j), s in grid.items():
             rows.setdefault(i, []).append((j, s))

@@ -25,7 +25,7 @@ from rapidfuzz.distance import Indel
 
 from paradup.model import Match, Params
 from paradup.normalize import SENTENCE, normalize, normalize_batch, split_sentences
-from paradup.shingles import containment, jaccard, shingle_batch
+from paradup.shingles import containment, jaccard, overlap, shingle_batch
 
 _BATCH = 4096  # texts normalised and shingled at once
 
@@ -59,8 +59,9 @@ def score_pair(text_a: str, text_b: str, set_a: np.ndarray, set_b: np.ndarray, p
     if text_a == text_b:
         return Scores(1.0, 1.0, 1.0, "exact")
     sim = fuzz.ratio(text_a, text_b) / 100.0
-    jac = jaccard(set_a, set_b)
-    con = containment(set_a, set_b)
+    inter = overlap(set_a, set_b)
+    jac = jaccard(set_a, set_b, inter)
+    con = containment(set_a, set_b, inter)
     small, large = sorted((set_a.size, set_b.size))
     if con >= params.min_containment and small < _CONTAINMENT_SKEW * large:
         side = "a" if set_a.size < set_b.size else "b"
@@ -120,8 +121,16 @@ def verify_texts(pairs: np.ndarray, texts: Sequence[str], params: Params, shared
         marked = normalize_batch(texts[start : start + _BATCH])
         batch = shingle_batch(marked, params.shingle_size, params.min_words)
         norms += [m.replace(SENTENCE, " ") for m in marked]
-        sets += np.split(batch.values, batch.offsets[1:-1])
-    return verify_candidates(pairs, norms, [np.unique(s) for s in sets], params, shared)
+        sets += _distinct_sets(batch.values, batch.offsets)
+    return verify_candidates(pairs, norms, sets, params, shared)
+
+
+def _distinct_sets(values: np.ndarray, offsets: np.ndarray) -> list[np.ndarray]:
+    """Return each paragraph's sorted, distinct shingle hashes, with one sort for the batch."""
+    owner = np.repeat(np.arange(offsets.size - 1, dtype=np.uint64), np.diff(offsets))
+    keys = np.unique((owner << np.uint64(32)) | values.astype(np.uint64))
+    bounds = np.searchsorted(keys >> np.uint64(32), np.arange(1, offsets.size - 1, dtype=np.uint64))
+    return np.split((keys & np.uint64(0xFFFFFFFF)).astype(np.uint32), bounds)
 
 
 def word_diff(text_a: str, text_b: str) -> list[tuple[str, str, str]]:

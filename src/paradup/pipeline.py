@@ -191,11 +191,17 @@ def paragraph_matches(nodes: Nodes, node_matches: Sequence[Match]) -> list[Match
     later[nodes.starts[:-1]] = False
     copies = nodes.order[later]
     firsts = nodes.reps[nodes.node_of[copies]]
-    out = [Match(a, b, "exact", 1.0, 1.0, 1.0) for a, b in zip(firsts.tolist(), copies.tolist())]
-    for m in node_matches:
-        a, b = int(nodes.reps[m.a]), int(nodes.reps[m.b])
-        out.append(Match(a, b, m.kind, m.similarity, m.jaccard, m.containment, m.contained))
-    return sorted(out, key=lambda m: (m.a, m.b))
+    a = np.concatenate([firsts, nodes.reps[[m.a for m in node_matches]]]) if node_matches else firsts
+    b = np.concatenate([copies, nodes.reps[[m.b for m in node_matches]]]) if node_matches else copies
+    order = np.lexsort((b, a)).tolist()
+    exact = len(copies)
+    a, b = a.tolist(), b.tolist()
+    return [Match(a[i], b[i], "exact", 1.0, 1.0, 1.0) if i < exact else _moved(node_matches[i - exact], a[i], b[i])
+            for i in order]
+
+
+def _moved(m: Match, a: int, b: int) -> Match:
+    return Match(a, b, m.kind, m.similarity, m.jaccard, m.containment, m.contained)
 
 
 def block_links(nodes: Nodes, node_matches: Sequence[Match], clusters: Sequence[Cluster], params: Params) -> list[Link]:
