@@ -82,7 +82,7 @@ def scan(
     from paradup.api import scan as run_scan
     from paradup.index import match_archive
     from paradup.progress import stage_reporter
-    from paradup.reports import render
+    from paradup.reports import render_chunks
 
     params = Params(threshold=threshold, num_perm=num_perm, seed=seed, shingle_size=shingle_size,
                     min_words=min_words, min_similarity=min_similarity, min_jaccard=min_jaccard,
@@ -94,7 +94,7 @@ def scan(
         report = match_archive(report, against)
     _warn(report.problems)
     protected = [*paths, str(against)] if against is not None else paths
-    write_output(render(report, fmt, timings), output, protected)
+    write_output(render_chunks(report, fmt, timings), output, protected)
     if fail_on_duplicates and report.clusters:
         raise typer.Exit(1)
 

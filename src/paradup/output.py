@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from paradup.model import InputError
 
 
-def write_output(text: str, output: Path | None, inputs: Sequence[str] = ()) -> None:
-    """Write ``text`` to ``output``, or to stdout when ``output`` is None.
+def write_output(text: str | Iterable[str], output: Path | None, inputs: Sequence[str] = ()) -> None:
+    """Write ``text`` (a string, or its pieces) to ``output``, or to stdout when ``output`` is None.
 
     The file is written to a temporary file beside it and renamed into place,
     so a crash leaves the old file or the new one, never half of one.
@@ -21,16 +21,19 @@ def write_output(text: str, output: Path | None, inputs: Sequence[str] = ()) -> 
         InputError: ``output`` is a folder, is in a folder that does not
             exist, or is one of the ``inputs``.
     """
+    chunks = [text] if isinstance(text, str) else text
     if output is None:
         try:
             # Bytes, so a report quoting any text reaches a pipe or file whatever the locale's encoding.
             buffer = getattr(sys.stdout, "buffer", None)
             if buffer is not None:
                 sys.stdout.flush()
-                buffer.write(text.encode("utf-8"))
+                for chunk in chunks:
+                    buffer.write(chunk.encode("utf-8"))
                 buffer.flush()
             else:
-                sys.stdout.write(text)
+                for chunk in chunks:
+                    sys.stdout.write(chunk)
                 sys.stdout.flush()
         except BrokenPipeError:
             # The reader (| head, say) has gone: that is not an error.  Point
@@ -41,7 +44,8 @@ def write_output(text: str, output: Path | None, inputs: Sequence[str] = ()) -> 
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+            for chunk in chunks:
+                f.write(chunk)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, _mode(output))

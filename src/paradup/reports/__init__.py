@@ -1,6 +1,9 @@
-"""Renderers: one module per report format, each ``render(report, timings) -> str``."""
+"""Renderers: one module per report format, each ``render(report, timings) -> str``;
+:func:`render_chunks` streams the JSON one, which can run to gigabytes."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 from paradup.model import InputError, Report
 
@@ -13,17 +16,38 @@ def render(report: Report, fmt: str = "text", timings: bool = True) -> str:
     ``timings=False`` leaves out the seconds per stage, so that two runs give
     the same bytes.
     """
-    if fmt == "json":
-        from paradup.reports.json import render as run
-    elif fmt == "csv":
+    return "".join(render_chunks(report, fmt, timings))
+
+
+def render_chunks(report: Report, fmt: str = "text", timings: bool = True) -> Iterator[str]:
+    """Yield :func:`render`'s text in pieces (JSON: a few thousand items at a time),
+    so a large report is written without ever being whole in memory.
+
+    Raises:
+        InputError: ``fmt`` is not one of :data:`FORMATS` (on the first ``next``).
+    """
+    from paradup.pipeline import gc_paused
+
+    _check(fmt)
+    with gc_paused():
+        if fmt == "json":
+            from paradup.reports.json import render_chunks as chunks
+
+            yield from chunks(report, timings)
+        else:
+            yield from _whole(report, fmt, timings)
+
+
+def _whole(report: Report, fmt: str, timings: bool) -> Iterator[str]:
+    if fmt == "csv":
         from paradup.reports.csv import render as run
     elif fmt == "html":
         from paradup.reports.html import render as run
-    elif fmt == "text":
-        from paradup.reports.text import render as run
     else:
-        raise InputError(f"format must be one of {', '.join(FORMATS)}; got {fmt!r}")
-    from paradup.pipeline import gc_paused
+        from paradup.reports.text import render as run
+    yield run(report, timings)
 
-    with gc_paused():
-        return run(report, timings)
+
+def _check(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise InputError(f"format must be one of {', '.join(FORMATS)}; got {fmt!r}")

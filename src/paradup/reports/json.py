@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from itertools import islice
 from json.encoder import c_make_encoder, encode_basestring
 
 from paradup import __version__
@@ -13,8 +15,12 @@ from paradup.reports.common import doc_id, params_dict, preview, stats_dict
 SCHEMA_VERSION = 1
 
 
-def to_dict(report: Report, timings: bool = True) -> dict:
-    """Return the report as plain data, the same schema the JSON and HTML reports carry."""
+def to_dict(report: Report, timings: bool = True, lazy: bool = False) -> dict:
+    """Return the report as plain data, the same schema the JSON and HTML reports carry.
+
+    ``lazy`` leaves clusters and matches as iterators, made item by item as
+    they are written, so a report of millions never exists whole as objects.
+    """
     counts = doc_counts(report.paragraphs, len(report.documents))
     return {
         "schema_version": SCHEMA_VERSION,
@@ -22,8 +28,8 @@ def to_dict(report: Report, timings: bool = True) -> dict:
         "params": params_dict(report),
         "stats": stats_dict(report, timings),
         "documents": [{"id": d.id, "path": d.path, "paragraphs": n} for d, n in zip(report.documents, counts)],
-        "clusters": _clusters(report),
-        "matches": _matches(report),
+        "clusters": _clusters(report) if lazy else list(_clusters(report)),
+        "matches": _matches(report) if lazy else list(_matches(report)),
         "blocks": [_block(report, b) for b in report.blocks],
         "problems": [{"path": p.path, "message": p.message} for p in report.problems],
         **({"archive": [_archive(report, a) for a in report.archive]} if report.archive else {}),
@@ -37,29 +43,51 @@ def render(report: Report, timings: bool = True) -> str:
     pure-Python one, ten times slower on a large corpus), and a diff of two
     reports still shows which cluster or match changed.
 
-    >>> print(render_dict({"a": 1, "b": [{"x": 1}, {"x": 2}]}), end="")
+    >>> print(render_dict({"a": 1, "b": [{"x": 1}, {"x": 2}], "c": []}), end="")
     {
     "a": 1,
     "b": [
     {"x": 1},
     {"x": 2}
-    ]
+    ],
+    "c": []
     }
     """
-    return render_dict(to_dict(report, timings))
+    return "".join(render_chunks(report, timings))
+
+
+def render_chunks(report: Report, timings: bool = True) -> Iterator[str]:
+    """Yield :func:`render`'s text in pieces, building each list item only when it is written."""
+    return _chunks(to_dict(report, timings, lazy=True))
 
 
 def render_dict(data: dict) -> str:
     """Write a dict as JSON with its top-level keys and list items on lines of their own."""
+    return "".join(_chunks(data))
+
+
+def _chunks(data: dict) -> Iterator[str]:
     dump = _encoder()
-    lines = []
-    for key, value in data.items():
-        if isinstance(value, list) and value:
-            items = ",\n".join(map(dump, value))
-            lines.append(f"{dump(key)}: [\n{items}\n]")
+    yield "{\n"
+    for n, (key, value) in enumerate(data.items()):
+        head = ",\n" if n else ""
+        if isinstance(value, (list, Iterator)):
+            items = iter(value)
+            first = next(items, _NONE)
+            if first is _NONE:
+                yield f"{head}{dump(key)}: []"
+                continue
+            yield f"{head}{dump(key)}: [\n{dump(first)}"
+            while batch := list(islice(items, _CHUNK_ITEMS)):
+                yield "".join([",\n" + dump(v) for v in batch])
+            yield "\n]"
         else:
-            lines.append(f"{dump(key)}: {dump(value)}")
-    return "{\n" + ",\n".join(lines) + "\n}\n"
+            yield f"{head}{dump(key)}: {dump(value)}"
+    yield "\n}\n"
+
+
+_NONE = object()
+_CHUNK_ITEMS = 2000
 
 
 def _encoder():
@@ -93,41 +121,41 @@ def _member(report: Report, gid: int, p: Place) -> dict:
     }
 
 
-def _clusters(report: Report) -> list[dict]:
-    gids = [m for c in report.clusters for m in c.members]
-    places = iter(report.places(gids))
-    reps = report.places([c.representative for c in report.clusters])
-    out = []
-    for c, rep in zip(report.clusters, reps):
-        out.append({
-            "id": c.id,
-            "kind": c.kind,
-            "size": len(c.members),
-            "weakest": c.weakest,
-            "members": [_member(report, m, next(places)) for m in c.members],
-            "representative": {"doc": doc_id(report, rep), "index": rep.index},
-        })
-    return out
+def _clusters(report: Report) -> Iterator[dict]:
+    clusters = report.clusters
+    for start in range(0, len(clusters), _CHUNK_ITEMS):  # places gathered a batch at a time
+        batch = clusters[start : start + _CHUNK_ITEMS]
+        places = iter(report.places([m for c in batch for m in c.members]))
+        reps = report.places([c.representative for c in batch])
+        for c, rep in zip(batch, reps):
+            yield {
+                "id": c.id,
+                "kind": c.kind,
+                "size": len(c.members),
+                "weakest": c.weakest,
+                "members": [_member(report, m, next(places)) for m in c.members],
+                "representative": {"doc": doc_id(report, rep), "index": rep.index},
+            }
 
 
-def _matches(report: Report) -> list[dict]:
+def _matches(report: Report) -> Iterator[dict]:
     def side(p: Place) -> dict:
         return {"doc": doc_id(report, p), "index": p.index, "line_start": p.line_start}
 
-    a_sides = report.places([m.a for m in report.matches])
-    b_sides = report.places([m.b for m in report.matches])
-    return [
-        {
-            "a": side(a),
-            "b": side(b),
-            "kind": m.kind,
-            "similarity": m.similarity,
-            "jaccard": m.jaccard,
-            "containment": m.containment,
-            "contained": m.contained,
-        }
-        for m, a, b in zip(report.matches, a_sides, b_sides)
-    ]
+    for start in range(0, len(report.matches), _CHUNK_ITEMS):
+        batch = report.matches[start : start + _CHUNK_ITEMS]
+        a_sides = report.places([m.a for m in batch])
+        b_sides = report.places([m.b for m in batch])
+        for m, a, b in zip(batch, a_sides, b_sides):
+            yield {
+                "a": side(a),
+                "b": side(b),
+                "kind": m.kind,
+                "similarity": m.similarity,
+                "jaccard": m.jaccard,
+                "containment": m.containment,
+                "contained": m.contained,
+            }
 
 
 def _archive(report: Report, a) -> dict:
