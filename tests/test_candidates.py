@@ -5,7 +5,6 @@ import pytest
 from datasketch import LeanMinHash, MinHashLSH
 from planted import build
 
-from paradup import candidates
 from paradup.candidates import choose_bands, find_candidates, group_pairs, lsh_probability, lsh_threshold
 from paradup.normalize import normalize
 from paradup.paragraphs import split_paragraphs
@@ -65,14 +64,15 @@ def test_small_buckets_yield_every_pair_once():
     assert pairs.tolist() == [[10, 11], [10, 12], [11, 12], [13, 14]]
 
 
-def test_dropping_surely_unique_keys_before_the_sort_changes_no_pair(monkeypatch):
-    rng = np.random.default_rng(4)
-    keys = rng.integers(0, 2**64, 200_000, dtype=np.uint64)
-    keys[rng.integers(0, keys.size, 3_000)] = keys[rng.integers(0, keys.size, 3_000)]  # planted repeats
-    keys[:100] = keys[100]  # and one crowded bucket
-    ids = rng.permutation(keys.size)
-    monkeypatch.setattr(candidates, "_PREFILTER", 10**9)
-    plain = group_pairs(keys, ids, 64)
-    monkeypatch.setattr(candidates, "_PREFILTER", 0)
-    filtered = group_pairs(keys, ids, 64)
-    assert len(plain) > 3_000 and np.array_equal(plain, filtered)
+def test_buckets_of_every_size_give_all_their_pairs_and_crowded_ones_a_star_and_a_chain():
+    rng = np.random.default_rng(8)
+    keys = rng.integers(0, 40, 1_500).astype(np.uint64)  # buckets of about 37 members, some over 40
+    ids = rng.permutation(keys.size) * 3
+    expected = set()
+    for key in np.unique(keys).tolist():
+        members = sorted(ids[keys == key].tolist())
+        if len(members) <= 40:
+            expected |= {(a, b) for i, a in enumerate(members) for b in members[i + 1 :]}
+        else:
+            expected |= {(members[0], m) for m in members[1:]} | set(zip(members[1:-1], members[2:]))
+    assert {tuple(p) for p in group_pairs(keys, ids, 40).tolist()} == expected

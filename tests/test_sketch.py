@@ -4,10 +4,9 @@ import numpy as np
 from planted import build
 
 from paradup import Document, Params, find_duplicates, pipeline, sketch
-from paradup.paragraphs import split_paragraphs
 from paradup.candidates import band_keys
 from paradup.exact import group_exact, group_keys
-from paradup.paragraphs import ParagraphTable
+from paradup.paragraphs import ParagraphTable, split_paragraphs
 from paradup.sketch import (
     CHUNK,
     concat_digests,

@@ -117,9 +117,6 @@ def group_pairs(keys: np.ndarray, ids: np.ndarray, max_bucket: int) -> np.ndarra
     >>> group_pairs(np.array([7, 5, 7, 7]), np.array([0, 1, 2, 3]), 8).tolist()
     [[0, 2], [0, 3], [2, 3]]
     """
-    if keys.size > _PREFILTER:
-        maybe = _maybe_repeated(keys)
-        keys, ids = keys[maybe], ids[maybe]
     order = np.argsort(keys)  # bucket members are sorted below, so the sort need not be stable
     sorted_keys, sorted_ids = keys[order], ids[order]
     starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
@@ -128,34 +125,18 @@ def group_pairs(keys: np.ndarray, ids: np.ndarray, max_bucket: int) -> np.ndarra
     two = starts[sizes == 2]
     a, b = sorted_ids[two], sorted_ids[two + 1]
     chunks = [np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)]
-    for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
+    # Buckets of one size are expanded together: all their pairs in one step.
+    for size in np.unique(sizes[(sizes > 2) & (sizes <= max_bucket)]).tolist():
+        first = starts[sizes == size]
+        members = np.sort(sorted_ids[first[:, None] + np.arange(size)], axis=1)
+        i, j = np.triu_indices(size, k=1)
+        chunks.append(np.stack([members[:, i].ravel(), members[:, j].ravel()], axis=1))
+    for start, size in zip(starts[sizes > max_bucket].tolist(), sizes[sizes > max_bucket].tolist()):
         members = np.sort(sorted_ids[start : start + size])
-        if size <= max_bucket:
-            i, j = np.triu_indices(size, k=1)
-            chunks.append(np.stack([members[i], members[j]], axis=1))
-        else:
-            star = np.stack([np.full(size - 1, members[0]), members[1:]], axis=1)
-            chain = np.stack([members[1:-1], members[2:]], axis=1)
-            chunks.append(np.concatenate([star, chain]))
+        star = np.stack([np.full(size - 1, members[0]), members[1:]], axis=1)
+        chain = np.stack([members[1:-1], members[2:]], axis=1)
+        chunks.append(np.concatenate([star, chain]))
     return unique_pairs(chunks)
-
-
-_PREFILTER = 65_536  # above this many keys, drop the surely unique ones before sorting
-
-
-def _maybe_repeated(keys: np.ndarray) -> np.ndarray:
-    """Return which keys may occur twice: those sharing their low bits with another key.
-
-    Counting low bits is linear; a key alone in its slot cannot be repeated,
-    and most keys are (about 80% with four slots a key), so the sort that
-    follows is several times smaller.  The result is exact, only faster.
-
-    >>> _maybe_repeated(np.array([5, 9, 5, 2**40 + 9, 3], dtype=np.uint64)).tolist()
-    [True, True, True, True, False]
-    """
-    bits = int(min(26, max(8, np.ceil(np.log2(keys.size)) + 2)))
-    slot = (keys & np.uint64((1 << bits) - 1)).astype(np.intp)
-    return np.bincount(slot, minlength=1 << bits)[slot] > 1
 
 
 def find_candidates(signatures: np.ndarray, ids: np.ndarray, bands: int, rows: int, max_bucket: int) -> np.ndarray:

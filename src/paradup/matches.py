@@ -128,7 +128,8 @@ def verify_texts(pairs: np.ndarray, texts: Sequence[str], params: Params, shared
 def _distinct_sets(values: np.ndarray, offsets: np.ndarray) -> list[np.ndarray]:
     """Return each paragraph's sorted, distinct shingle hashes, with one sort for the batch."""
     owner = np.repeat(np.arange(offsets.size - 1, dtype=np.uint64), np.diff(offsets))
-    keys = np.unique((owner << np.uint64(32)) | values.astype(np.uint64))
+    keys = np.sort((owner << np.uint64(32)) | values.astype(np.uint64))
+    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if keys.size else keys
     bounds = np.searchsorted(keys >> np.uint64(32), np.arange(1, offsets.size - 1, dtype=np.uint64))
     return np.split((keys & np.uint64(0xFFFFFFFF)).astype(np.uint32), bounds)
 

@@ -155,7 +155,8 @@ def verify_nodes(table: ParagraphTable, nodes: Nodes, pairs: np.ndarray, shared:
 
     Each task re-normalises only the paragraphs its pairs involve.
     """
-    parts = [(i, i + _VERIFY_PART) for i in range(0, len(pairs), _VERIFY_PART)]
+    size = max(1, min(_VERIFY_PART, -(-len(pairs) // (4 * jobs))))  # several tasks a worker: balanced
+    parts = [(i, i + size) for i in range(0, len(pairs), size)]
     found = map_shared(_verify_part, (table, nodes.reps, pairs, shared, params), parts, jobs)
     return [m for part in found for m in part]
 
