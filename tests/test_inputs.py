@@ -401,15 +401,14 @@ def test_broken_symlink_is_reported(tmp_path):
 def test_unreadable_file_is_reported_and_the_rest_read(tmp_path, monkeypatch):
     write(tmp_path / "a.txt", "A")
     locked = write(tmp_path / "locked.txt", "L")
-    real_read_bytes = pathlib.Path.read_bytes
 
-    def read_bytes(self):
+    def guarded_open(path, *args, **kwargs):
         # Tests may run as root, where chmod 000 does not stop reading.
-        if self.name == "locked.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read_bytes(self)
+        if os.path.basename(path) == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return open(path, *args, **kwargs)
 
-    monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(inputs, "open", guarded_open, raising=False)
     docs, problems, _ = read_documents([str(tmp_path)])
     assert paths_of(docs) == ["a.txt"]
     message = "cannot read file (Permission denied); skipped"
@@ -443,3 +442,11 @@ def test_folder_of_only_skipped_files_names_a_problem_in_the_error(tmp_path):
 
 def test_docstring_examples_run():
     assert doctest.testmod(inputs).failed == 0
+
+
+def test_a_file_reached_twice_by_link_or_by_name_is_read_once(tmp_path):
+    write(tmp_path / "docs" / "a.txt", "A")
+    (tmp_path / "docs" / "link.txt").symlink_to(tmp_path / "docs" / "a.txt")
+    os.link(tmp_path / "docs" / "a.txt", tmp_path / "hard.txt")
+    docs, problems, _ = read_documents([str(tmp_path / "docs"), str(tmp_path / "docs" / "a.txt"), str(tmp_path / "hard.txt")])
+    assert paths_of(docs) == ["docs/a.txt"] and problems == ()

@@ -102,8 +102,9 @@ def read_documents(
             files, skipped = _walk(path, include, exclude, hidden)
             for skipped_path, message in skipped:
                 run.problem(skipped_path, message)
-            for file in files:
-                run.read_file(file, _format_of(file) or "text")
+            folder = run.shown(path)  # files found inside are named from it, not path by path
+            for file, rel in files:
+                run.read_file(file, _format_of(file) or "text", rel if folder == "." else f"{folder}/{rel}")
         elif os.path.exists(path):
             run.read_file(path, _format_of(path) or "text")
         else:
@@ -182,7 +183,7 @@ class _Run:
     text_field: str
     documents: list[Document] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
-    seen_files: set[str] = field(default_factory=set)
+    seen_files: set[tuple[int, int]] = field(default_factory=set)  # (device, inode)
     id_origins: dict[str, str] = field(default_factory=dict)
 
     def shown(self, path: str) -> str:
@@ -208,16 +209,18 @@ class _Run:
         if text is not None:
             self.add(Document(id="-", path="-", text=text), "-")
 
-    def read_file(self, path: str, fmt: str) -> None:
-        real = os.path.realpath(path)
-        if real in self.seen_files:
-            return
-        self.seen_files.add(real)
-        shown = self.shown(path)
+    def read_file(self, path: str, fmt: str, shown: str | None = None) -> None:
+        """Read one file; a file already read (by another name or link) is skipped."""
+        shown = self.shown(path) if shown is None else shown
         try:
-            data = Path(path).read_bytes()
+            with open(path, "rb") as f:
+                info = os.fstat(f.fileno())
+                if (info.st_dev, info.st_ino) in self.seen_files:
+                    return
+                self.seen_files.add((info.st_dev, info.st_ino))
+                data = f.read()
         except OSError as exc:
-            self.problem(path, f"cannot read file ({_reason(exc)}); skipped")
+            self.problems.append(InputProblem(shown, f"cannot read file ({_reason(exc)}); skipped"))
             return
         text, warning = _decode(data)
         if warning:
@@ -263,15 +266,16 @@ def _walk(
     """Find the readable files under folder ``top``.
 
     Returns:
-        The files, sorted by the byte order of their POSIX path relative to
-        ``top``, and ``(path, message)`` for everything skipped with reason.
+        ``(path, relative path)`` of the files, sorted by the byte order of
+        their POSIX path relative to ``top``, and ``(path, message)`` for
+        everything skipped with reason.
     """
-    found: list[tuple[bytes, str]] = []
+    found: list[tuple[bytes, str, str]] = []
     skipped: list[tuple[str, str]] = []
     walker = _Walker(include, exclude, hidden, found, skipped)
     walker.walk(top, "", frozenset({os.path.realpath(top)}))
     found.sort()
-    return [path for _, path in found], skipped
+    return [(path, rel) for _, path, rel in found], skipped
 
 
 @dataclass
@@ -279,7 +283,7 @@ class _Walker:
     include: tuple[str, ...]
     exclude: tuple[str, ...]
     hidden: bool
-    found: list[tuple[bytes, str]]
+    found: list[tuple[bytes, str, str]]
     skipped: list[tuple[str, str]]
 
     def walk(self, folder: str, rel: str, ancestors: frozenset[str]) -> None:
@@ -310,7 +314,7 @@ class _Walker:
         elif kind == "file":
             wanted = not self.include or _matches(rel, entry.name, self.include)
             if wanted and _format_of(entry.name):
-                self.found.append((rel.encode("utf-8", "surrogateescape"), entry.path))
+                self.found.append((rel.encode("utf-8", "surrogateescape"), entry.path, rel))
         elif kind == "unreachable":
             self.skipped.append((entry.path, _unreachable_message(entry.path)))
 
