@@ -95,43 +95,24 @@ def normalize_batch(texts: Sequence[str]) -> list[str]:
     return out
 
 
-def _classes(**groups: bytes) -> np.ndarray:
-    table = np.zeros(256, dtype=np.uint8)
-    for bit, chars in enumerate(groups.values()):
-        table[np.frombuffer(chars, dtype=np.uint8)] |= np.uint8(1 << bit)
-    return table
-
-
-_LOWER = np.arange(256, dtype=np.uint8)
-_LOWER[65:91] += 32
-# One lookup classifies every byte; each class is a bit.
-_CLASS = _classes(
-    alnum=b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
-    space=b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f",
-    end=b".!?",
-    close=b"\"')]",
-    newline=b"\n",
-    nul=b"\x00",
-)
-_ALNUM, _SPACE, _END, _CLOSE, _NEWLINE, _NUL = (np.uint8(1 << bit) for bit in range(6))
-
-
 def _normalize_ascii(batch: bytes) -> bytes:
     """Normalise ASCII paragraphs joined by NUL bytes, marking sentence ends; NULs are kept."""
     b = np.frombuffer(batch, dtype=np.uint8)
     if b.size == 0:
         return b""
-    cls = np.take(_CLASS, b)
-    alnum = (cls & _ALNUM).view(bool)  # bit 0: the masked byte is 0 or 1, a valid bool
-    end, space = (cls & _END) != 0, (cls & _SPACE) != 0
-    mark = (cls & _NEWLINE) != 0  # white space after a sentence's end (and a close quote)
+    low = b | 32  # ASCII letters folded to lower case; other bytes only compared below
+    alnum = ((low >= 97) & (low <= 122)) | ((b >= 48) & (b <= 57))
+    end = (b == 46) | (b == 33) | (b == 63)  # . ! ?
+    space = (b == 32) | ((b >= 9) & (b <= 13)) | ((b >= 28) & (b <= 31))
+    close = (b == 34) | (b == 39) | (b == 41) | (b == 93)  # " ' ) ]
+    mark = b == 10  # a line break, or white space after a sentence's end (and a close quote)
     mark[1:] |= space[1:] & end[:-1]
-    mark[2:] |= space[2:] & ((cls[1:-1] & _CLOSE) != 0) & end[:-2]
+    mark[2:] |= space[2:] & close[1:-1] & end[:-2]
     inner = np.zeros(b.size, dtype=bool)  # an apostrophe inside a word disappears
     inner[1:-1] = (b[1:-1] == 39) & alnum[:-2] & alnum[2:]
     if inner.any():
         keep = ~inner
-        b, cls, alnum, mark = b[keep], cls[keep], alnum[keep], mark[keep]
+        b, alnum, mark = b[keep], alnum[keep], mark[keep]
     nul = b == 0
     sep = ~(alnum | nul)
     # Runs of separators collapse to one byte: the sentence mark if the run
@@ -142,7 +123,7 @@ def _normalize_ascii(batch: bytes) -> bytes:
     has_mark[np.searchsorted(starts, np.flatnonzero(mark), side="right") - 1] = True  # marks lie in runs
     edge = np.concatenate(([True], nul, [True]))  # is the byte before / after a run a paragraph edge?
     inside = ~(edge[starts] | edge[ends + 2])
-    out = np.take(_LOWER, b)
+    out = b + (((b >= 65) & (b <= 90)).view(np.uint8) << 5)  # lower case: + 32 for A-Z
     out[starts] = np.where(has_mark, 1, 32)
     sep[starts[inside]] = False  # sep now says which bytes to drop
     return out[~sep].tobytes()
