@@ -373,3 +373,17 @@ def test_text_report_lists_shared_passages_with_the_sentence_they_share():
     section = text.split("Shared passages (1)")[1]
     assert "a.txt:1 [0]  ~  b.txt:1 [0]" in section and f'"{quoted}"' in section
     assert render(report, "json", timings=False).count('"kind": "passage"') == 1
+
+
+def test_json_written_by_two_workers_is_byte_for_byte_the_serial_one(monkeypatch):
+    from planted import build
+
+    from paradup.reports import json as json_report
+
+    report = paradup.scan_texts(build(seed=5).texts)
+    assert report.clusters and report.matches
+    serial = render(report, "json", timings=False)
+    monkeypatch.setattr(json_report, "_PARALLEL_ITEMS", 1)
+    assert render(report, "json", timings=False, jobs=2) == serial
+    empty = paradup.scan_texts({"a": "Nothing repeats in this one paragraph of eight words or more."})
+    assert render(empty, "json", timings=False, jobs=2) == render(empty, "json", timings=False)

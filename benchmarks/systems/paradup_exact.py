@@ -27,11 +27,11 @@ def imports() -> None:
 
 def run(docs_dir: Path, jobs: int) -> Outcome:
     from benchmarks.systems.paradup_default import to_gids
+    from paradup.exact import group_exact
     from paradup.inputs import read_documents
     from paradup.model import Report
     from paradup.normalize import SENTENCE, normalize_batch
     from paradup.paragraphs import split_paragraphs
-    from paradup.exact import group_exact
 
     stages: dict[str, float] = {}
     with stage(stages, "read"):

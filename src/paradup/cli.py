@@ -88,13 +88,14 @@ def scan(
                     min_words=min_words, min_similarity=min_similarity, min_jaccard=min_jaccard,
                     min_containment=min_containment, max_gap=max_gap, min_block=min_block)
     _check_format(fmt)
+    jobs = _jobs(jobs)
     with stage_reporter() as progress:
         report = run_scan(paths, params, include=include, exclude=exclude, text_field=text_field,
-                          hidden=hidden, progress=progress, jobs=_jobs(jobs))
+                          hidden=hidden, progress=progress, jobs=jobs)
         report = match_archive(report, against)
     _warn(report.problems)
     protected = [*paths, str(against)] if against is not None else paths
-    write_output(render_chunks(report, fmt, timings), output, protected)
+    write_output(render_chunks(report, fmt, timings, jobs), output, protected)
     if fail_on_duplicates and report.clusters:
         raise typer.Exit(1)
 

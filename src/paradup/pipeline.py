@@ -76,9 +76,7 @@ def _find_duplicates(documents, params, problems, root, progress, jobs) -> Repor
     with stage("exact"):
         nodes = group_keys(digest.text_keys, digest.words)
     with stage("candidates"):
-        long_ids = np.flatnonzero(nodes.words >= params.min_words)
-        lsh = band_candidates(digest.band_keys, nodes.reps[long_ids], long_ids, params.max_bucket, jobs)
-        sentence = sentence_candidates(digest, nodes, params)
+        lsh, sentence = find_candidate_pairs(digest, nodes, params, jobs)
         pairs = unique_pairs([lsh, sentence])
         shared = np.isin(pairs[:, 0] * nodes.count + pairs[:, 1], sentence[:, 0] * nodes.count + sentence[:, 1])
     del digest  # the band keys are the largest arrays of a scan
@@ -112,23 +110,38 @@ def _find_duplicates(documents, params, problems, root, progress, jobs) -> Repor
                   tuple(problems), stats, root)
 
 
-def band_candidates(band_keys: np.ndarray, rows: np.ndarray, ids: np.ndarray, max_bucket: int, jobs: int = 1) -> np.ndarray:
-    """Return the pairs of ``ids`` sharing a band key; ``ids[i]``'s keys are ``band_keys[:, rows[i]]``.
+def find_candidate_pairs(digest: Digest, nodes: Nodes, params: Params, jobs: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Return the node pairs sharing a band key (LSH) and those sharing a long sentence.
 
-    Bands are grouped in ``jobs`` processes, a share of the bands each.
+    The bands are split over ``jobs`` processes and the sentence keys grouped
+    beside them, each task returning an array of pairs.
+    """
+    long_ids = np.flatnonzero(nodes.words >= params.min_words)
+    rows = nodes.reps[long_ids]
+    bands = digest.band_keys.shape[0]
+    split = min(4 * jobs, bands) if jobs > 1 else 1  # several tasks a worker: balanced
+    parts: list = [range(b, bands, split) for b in range(split)]
+    found = map_shared(_candidate_part, (digest, nodes, rows, long_ids, params), ["sentences", *parts], jobs)
+    return unique_pairs(found[1:]), found[0]
+
+
+def _candidate_part(shared, part) -> np.ndarray:
+    digest, nodes, rows, ids, params = shared
+    if part == "sentences":
+        return sentence_candidates(digest, nodes, params)
+    return band_candidates(digest.band_keys, rows, ids, params.max_bucket, bands=part)
+
+
+def band_candidates(band_keys: np.ndarray, rows: np.ndarray, ids: np.ndarray, max_bucket: int,
+                    bands: Sequence[int] | None = None) -> np.ndarray:
+    """Return the pairs of ``ids`` sharing a key in one of ``bands`` (default all);
+    ``ids[i]``'s keys are ``band_keys[:, rows[i]]``.
 
     >>> keys = np.array([[1, 2, 1], [5, 6, 7]], dtype=np.uint64)  # [bands, paragraphs]
     >>> band_candidates(keys, np.array([0, 1, 2]), np.array([10, 11, 12]), 64).tolist()
     [[10, 12]]
     """
-    bands = band_keys.shape[0]
-    parts = [range(b, bands, jobs) for b in range(min(jobs, bands))] if jobs > 1 else [range(bands)]
-    found = map_shared(_band_part, (band_keys, rows, ids, max_bucket), parts, jobs)
-    return unique_pairs(found)
-
-
-def _band_part(shared, bands: range) -> np.ndarray:
-    band_keys, rows, ids, max_bucket = shared
+    bands = range(band_keys.shape[0]) if bands is None else bands
     return unique_pairs([group_pairs(band_keys[band][rows], ids, max_bucket) for band in bands])
 
 

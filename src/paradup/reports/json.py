@@ -10,6 +10,7 @@ from json.encoder import c_make_encoder, encode_basestring
 from paradup import __version__
 from paradup.model import Block, Place, Report, Span
 from paradup.paragraphs import doc_counts
+from paradup.parallel import map_shared
 from paradup.reports.common import doc_id, params_dict, preview, stats_dict
 
 SCHEMA_VERSION = 1
@@ -56,9 +57,27 @@ def render(report: Report, timings: bool = True) -> str:
     return "".join(render_chunks(report, timings))
 
 
-def render_chunks(report: Report, timings: bool = True) -> Iterator[str]:
-    """Yield :func:`render`'s text in pieces, building each list item only when it is written."""
-    return _chunks(to_dict(report, timings, lazy=True))
+def render_chunks(report: Report, timings: bool = True, jobs: int = 1) -> Iterator[str]:
+    """Yield :func:`render`'s text in pieces, building each list item only when it is written.
+
+    With ``jobs`` > 1 and a large report, the clusters and the matches are
+    written by two worker processes at once.
+    """
+    data = to_dict(report, timings, lazy=True)
+    if jobs > 1 and len(report.clusters) + len(report.matches) >= _PARALLEL_ITEMS:
+        # A cluster costs about three matches to write: clusters go in two halves.
+        half = len(report.clusters) // 2
+        parts = [("clusters", 0, half), ("clusters", half, len(report.clusters)), ("matches", 0, len(report.matches))]
+        texts = map_shared(_list_text, report, parts, jobs)
+        joined = {"clusters": ",\n".join(t for t in texts[:2] if t), "matches": texts[2]}
+        return _chunks(data, joined)
+    return _chunks(data)
+
+
+def _list_text(report: Report, part: tuple[str, int, int]) -> str:
+    key, start, stop = part
+    items = _clusters(report, start, stop) if key == "clusters" else _matches(report, start, stop)
+    return ",\n".join(map(_encoder(), items))
 
 
 def render_dict(data: dict) -> str:
@@ -66,12 +85,15 @@ def render_dict(data: dict) -> str:
     return "".join(_chunks(data))
 
 
-def _chunks(data: dict) -> Iterator[str]:
+def _chunks(data: dict, written: dict[str, str] | None = None) -> Iterator[str]:
+    """Yield the JSON text of ``data``; ``written`` holds lists already written (items joined)."""
     dump = _encoder()
     yield "{\n"
     for n, (key, value) in enumerate(data.items()):
         head = ",\n" if n else ""
-        if isinstance(value, (list, Iterator)):
+        if written and key in written:
+            yield f"{head}{dump(key)}: [\n{written[key]}\n]" if written[key] else f"{head}{dump(key)}: []"
+        elif isinstance(value, (list, Iterator)):
             items = iter(value)
             first = next(items, _NONE)
             if first is _NONE:
@@ -88,6 +110,7 @@ def _chunks(data: dict) -> Iterator[str]:
 
 _NONE = object()
 _CHUNK_ITEMS = 2000
+_PARALLEL_ITEMS = 20_000  # below this, forking costs more than it saves
 
 
 def _encoder():
@@ -121,8 +144,8 @@ def _member(report: Report, gid: int, p: Place) -> dict:
     }
 
 
-def _clusters(report: Report) -> Iterator[dict]:
-    clusters = report.clusters
+def _clusters(report: Report, first: int = 0, stop: int | None = None) -> Iterator[dict]:
+    clusters = report.clusters[first:stop]
     for start in range(0, len(clusters), _CHUNK_ITEMS):  # places gathered a batch at a time
         batch = clusters[start : start + _CHUNK_ITEMS]
         places = iter(report.places([m for c in batch for m in c.members]))
@@ -138,12 +161,13 @@ def _clusters(report: Report) -> Iterator[dict]:
             }
 
 
-def _matches(report: Report) -> Iterator[dict]:
+def _matches(report: Report, first: int = 0, stop: int | None = None) -> Iterator[dict]:
     def side(p: Place) -> dict:
         return {"doc": doc_id(report, p), "index": p.index, "line_start": p.line_start}
 
-    for start in range(0, len(report.matches), _CHUNK_ITEMS):
-        batch = report.matches[start : start + _CHUNK_ITEMS]
+    matches = report.matches[first:stop]
+    for start in range(0, len(matches), _CHUNK_ITEMS):
+        batch = matches[start : start + _CHUNK_ITEMS]
         a_sides = report.places([m.a for m in batch])
         b_sides = report.places([m.b for m in batch])
         for m, a, b in zip(batch, a_sides, b_sides):
