@@ -187,15 +187,30 @@ def _verify_part(state, part: tuple[int, int]) -> list[Match]:
 def build_clusters(nodes: Nodes, node_matches: Sequence[Match], params: Params) -> list[Cluster]:
     """Return paragraph clusters: node clusters expanded, plus exact-only groups."""
     grouped = cluster_matches(nodes.count, node_matches, params)
-    in_cluster = {n for c in grouped for n in c.nodes}
-    raw = [(c.nodes, c.kind, c.weakest) for c in grouped]
-    raw += [((n,), "exact", 1.0) for n in nodes.repeated().tolist() if n not in in_cluster]
-    out = []
-    for node_ids, kind, weakest in raw:
-        members = tuple(sorted(p for n in node_ids for p in nodes.members(n)))
-        out.append((members, kind, weakest))
+    in_cluster = np.zeros(nodes.count, dtype=bool)
+    in_cluster[[n for c in grouped for n in c.nodes]] = True
+    out = [(tuple(sorted(p for n in c.nodes for p in nodes.members(n))), c.kind, c.weakest) for c in grouped]
+    # Exact-only groups: one node each, its paragraphs already in corpus order.
+    alone = nodes.repeated()
+    alone = alone[~in_cluster[alone]]
+    sizes = nodes.sizes[alone]
+    flat = nodes.order[np.repeat(nodes.starts[alone], sizes) + _ranks(sizes)].tolist()
+    at = 0
+    for size in sizes.tolist():
+        out.append((tuple(flat[at : at + size]), "exact", 1.0))
+        at += size
     out.sort(key=lambda c: c[0][0])
     return [Cluster(i, kind, members, members[0], weakest) for i, (members, kind, weakest) in enumerate(out)]
+
+
+def _ranks(sizes: np.ndarray) -> np.ndarray:
+    """Return 0, 1, ..., size - 1 for each size, concatenated.
+
+    >>> _ranks(np.array([2, 3])).tolist()
+    [0, 1, 0, 1, 2]
+    """
+    total = int(sizes.sum())
+    return np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
 
 
 def paragraph_matches(nodes: Nodes, node_matches: Sequence[Match]) -> list[Match]:
