@@ -21,7 +21,7 @@ from benchmarks.harness import BENCH_DIR, SUITES, Options, read_rows, run_suite
 
 
 def _default_jobs() -> int:
-    from paradup.sketch import default_jobs
+    from paradup.parallel import default_jobs
 
     return default_jobs()
 

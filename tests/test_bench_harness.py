@@ -110,3 +110,15 @@ def test_adjusted_rand_index_is_one_for_equal_partitions_and_symmetric():
     assert adjusted_rand_index(a, a) == 1.0
     assert adjusted_rand_index(a, b) == pytest.approx(adjusted_rand_index(b, a))
     assert adjusted_rand_index(a, b) < 1.0
+
+
+def test_the_scale_run_measures_a_scan_and_its_report_without_the_harness(tmp_path, capsys):
+    from benchmarks import scale
+
+    assert scale.main([str(Path(__file__).parent / "data" / "legal"), "--jobs", "2", "--out", str(tmp_path)]) == 0
+    row = json.loads((tmp_path / "results.jsonl").read_text())
+    assert row["paragraphs"] > 20 and row["clusters"] > 0 and row["jobs"] == 2
+    assert set(row["stages"]) >= {"read", "sketch", "verify", "blocks", "report"}
+    assert row["peak_pss_mb"] is None or row["peak_pss_mb"] > 10
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.jsonl"]  # report and stats cleaned up
+    assert json.loads(capsys.readouterr().out)["paragraphs"] == row["paragraphs"]
