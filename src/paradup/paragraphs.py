@@ -25,6 +25,7 @@ _CLOSED = re.compile(r"[.!?:;…\"'”’»)\]]$")
 _PIECE = re.compile(r"^([^\S\n]*)\S[^\n]*(?:\n[^\S\n]*\S[^\n]*)*", re.MULTILINE)
 
 Spans = tuple[list[int], list[int], list[int], list[int]]  # line_start, line_end, char_start, char_end
+_COLUMNS = ("doc", "index", "line_start", "line_end", "char_start", "char_end")
 
 
 def split_paragraphs(text: str, doc: int = 0) -> list[Paragraph]:
@@ -167,13 +168,23 @@ class ParagraphTable(Sequence[Paragraph]):
     @classmethod
     def concat(cls, texts: Sequence[str], parts: Sequence[ParagraphTable]) -> ParagraphTable:
         """Join tables of consecutive runs of documents (their ``doc`` already global)."""
-        columns = ("doc", "index", "line_start", "line_end", "char_start", "char_end")
         if not parts:
-            return cls(texts, *([] for _ in columns))
-        return cls(texts, *(np.concatenate([getattr(p, c) for p in parts]) for c in columns))
+            return cls(texts, *([] for _ in _COLUMNS))
+        return cls(texts, *(np.concatenate([getattr(p, c) for p in parts]) for c in _COLUMNS))
 
     def __len__(self) -> int:
         return self.doc.size
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ParagraphTable):
+            return NotImplemented
+        return list(self.texts) == list(other.texts) and all(
+            np.array_equal(getattr(self, c), getattr(other, c)) for c in _COLUMNS)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable arrays inside
+
+    def __repr__(self) -> str:
+        return f"ParagraphTable({len(self)} paragraphs of {len(self.texts)} documents)"
 
     def __getitem__(self, i):
         if isinstance(i, slice):
@@ -183,8 +194,7 @@ class ParagraphTable(Sequence[Paragraph]):
                          paragraph_text(self.texts[d], cs, ce))
 
     def __iter__(self) -> Iterator[Paragraph]:
-        cols = (self.doc, self.index, self.line_start, self.line_end, self.char_start, self.char_end)
-        for d, i, ls, le, cs, ce in zip(*(c.tolist() for c in cols)):
+        for d, i, ls, le, cs, ce in zip(*(getattr(self, c).tolist() for c in _COLUMNS)):
             yield Paragraph(d, i, ls, le, cs, ce, paragraph_text(self.texts[d], cs, ce))
 
     def place(self, i: int) -> Place:
@@ -195,8 +205,7 @@ class ParagraphTable(Sequence[Paragraph]):
     def places(self, ids) -> list[Place]:
         """Return :meth:`place` of many paragraphs, gathered column by column."""
         ids = np.asarray(ids, dtype=np.int64)
-        cols = (self.doc, self.index, self.line_start, self.line_end, self.char_start, self.char_end)
-        return [Place(*row) for row in zip(*(c[ids].tolist() for c in cols))]
+        return [Place(*row) for row in zip(*(getattr(self, c)[ids].tolist() for c in _COLUMNS))]
 
     def first(self, doc: int) -> int:
         """Return the id of document ``doc``'s first paragraph (where it would be, if it has none)."""
