@@ -32,6 +32,7 @@ def run(docs_dir: Path, jobs: int) -> Outcome:
     from paradup.model import Report
     from paradup.normalize import SENTENCE, normalize_batch
     from paradup.paragraphs import split_paragraphs
+    from paradup.sketch import CHUNK
 
     stages: dict[str, float] = {}
     with stage(stages, "read"):
@@ -39,7 +40,8 @@ def run(docs_dir: Path, jobs: int) -> Outcome:
     with stage(stages, "paragraphs"):
         paragraphs = [p for i, d in enumerate(documents) for p in split_paragraphs(d.text, i)]
     with stage(stages, "normalize"):
-        norms = [m.replace(SENTENCE, " ") for m in normalize_batch([p.text for p in paragraphs])]
+        texts = [p.text for p in paragraphs]
+        norms = [m.replace(SENTENCE, " ") for i in range(0, len(texts), CHUNK) for m in normalize_batch(texts[i : i + CHUNK])]
     with stage(stages, "exact"):
         nodes = group_exact(norms)
     with stage(stages, "glue"):
