@@ -122,3 +122,10 @@ def test_the_scale_run_measures_a_scan_and_its_report_without_the_harness(tmp_pa
     assert row["peak_pss_mb"] is None or row["peak_pss_mb"] > 10
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results.jsonl"]  # report and stats cleaned up
     assert json.loads(capsys.readouterr().out)["paragraphs"] == row["paragraphs"]
+
+
+def test_the_bucket_check_runs_and_a_repeated_footer_is_one_cluster(capsys):
+    from benchmarks import buckets
+
+    assert buckets.main(["300", "--kind", "exact", "--jobs", "1"]) == 0
+    assert "'clusters': 1," in capsys.readouterr().out
