@@ -8,8 +8,8 @@ worker) gives the largest single process instead.  The tree's *proportional*
 set size (PSS, from ``/proc/PID/smaps_rollup`` on Linux) is sampled too: a
 shared page counts once in total, split between the processes sharing it,
 so the PSS sum is what the tree really holds.  It is sampled once a second
-(counting it stalls the measured process).  Peaks shorter than 50 ms (RSS) or
-a second (PSS) can be missed.  Without psutil only that single-process figure is known.
+(counting it stalls the measured process), so a run shorter than a second has
+none.  Peaks shorter than 50 ms (RSS) or a second (PSS) can be missed.  Without psutil only that single-process figure is known.
 """
 
 from __future__ import annotations
@@ -94,14 +94,15 @@ def run_measured(cmd: list[str], timeout: float, env: dict | None = None) -> Mea
     peak = 0
     peak_pss: int | None = 0
     returncode = None
-    polls = 0
+    polls = pss_samples = 0
     while True:
         polls += 1
         if handle is not None:
             peak = max(peak, _tree_rss(handle))
-            if peak_pss is not None and polls % PSS_EVERY == 1:
+            if peak_pss is not None and polls % PSS_EVERY == 0:
                 pss = _tree_pss(handle)
                 peak_pss = None if pss is None else max(peak_pss, pss)
+                pss_samples += 1
         code = popen.poll()
         if code is not None:
             returncode = code
@@ -114,5 +115,6 @@ def run_measured(cmd: list[str], timeout: float, env: dict | None = None) -> Mea
     wall = time.perf_counter() - began
     reader.join(timeout=5)
     stderr = b"".join(err_chunks).decode("utf-8", errors="replace")
+    known = handle is not None and peak_pss is not None and pss_samples > 0  # runs under a second have none
     return Measured(returncode, wall, round(peak / 2**20, 1) if handle is not None else None, stderr,
-                    round(peak_pss / 2**20, 1) if handle is not None and peak_pss is not None else None)
+                    round(peak_pss / 2**20, 1) if known else None)

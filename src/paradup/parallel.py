@@ -54,8 +54,3 @@ def _call(part: Any) -> Any:
     func, shared = _SHARED
     return func(shared, part)
 
-
-def pool(processes: int):
-    """Return a process pool (fork where available, else spawn)."""
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn").Pool(processes)
