@@ -44,6 +44,8 @@ def test_joined_sketches_equal_one_sketch_of_everything():
 def test_reports_do_not_depend_on_the_number_of_processes(monkeypatch):
     monkeypatch.setattr(sketch, "RUN_CHARS", 20_000)  # several worker tasks even for a small corpus
     monkeypatch.setattr(pipeline, "_VERIFY_PART", 7)  # and several verification tasks
+    monkeypatch.setattr(pipeline, "_PARALLEL_NODES", 1)  # in workers, however small the corpus
+    monkeypatch.setattr(pipeline, "_PARALLEL_PAIRS", 1)
     planted, _ = corpus_texts(12)
     docs = [Document(k, k, v) for k, v in planted.texts.items()]
     one, two = find_duplicates(docs, jobs=1), find_duplicates(docs, jobs=2)

@@ -46,6 +46,10 @@ Progress = Callable[[str], None]
 _LOOSE_RATIO = 0.7
 _LOOSE_TOKEN_SET = 0.9
 _VERIFY_PART = 20_000  # candidate pairs per verification task
+# Below these sizes a stage runs in this process: forking workers costs more
+# (tens of milliseconds) than it saves.
+_PARALLEL_NODES = 50_000
+_PARALLEL_PAIRS = 5_000
 
 
 def find_duplicates(
@@ -119,6 +123,7 @@ def find_candidate_pairs(digest: Digest, nodes: Nodes, params: Params, jobs: int
     long_ids = np.flatnonzero(nodes.words >= params.min_words)
     rows = nodes.reps[long_ids]
     bands = digest.band_keys.shape[0]
+    jobs = jobs if nodes.count >= _PARALLEL_NODES else 1
     split = min(4 * jobs, bands) if jobs > 1 else 1  # several tasks a worker: balanced
     parts: list = [range(b, bands, split) for b in range(split)]
     found = map_shared(_candidate_part, (digest, nodes, rows, long_ids, params), ["sentences", *parts], jobs)
@@ -168,6 +173,7 @@ def verify_nodes(table: ParagraphTable, nodes: Nodes, pairs: np.ndarray, shared:
 
     Each task re-normalises only the paragraphs its pairs involve.
     """
+    jobs = jobs if len(pairs) >= _PARALLEL_PAIRS else 1
     size = max(1, min(_VERIFY_PART, -(-len(pairs) // (4 * jobs))))  # several tasks a worker: balanced
     parts = [(i, i + size) for i in range(0, len(pairs), size)]
     found = map_shared(_verify_part, (table, nodes.reps, pairs, shared, params), parts, jobs)
