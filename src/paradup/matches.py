@@ -27,7 +27,7 @@ from paradup.model import Match, Params
 from paradup.normalize import SENTENCE, normalize, normalize_batch, split_sentences
 from paradup.shingles import containment, jaccard, overlap, shingle_batch
 
-_BATCH = 4096  # texts normalised and shingled at once
+_BATCH = 1024  # texts normalised and shingled at once (see paradup.sketch.CHUNK)
 
 # Below this size ratio (smaller / larger shingle set) a pair whose smaller
 # side is contained is a containment rather than a near copy.

@@ -29,8 +29,8 @@ from paradup.parallel import map_shared
 from paradup.shingles import shingle_batch
 from paradup.signatures import sign_flat
 
-CHUNK = 4096  # paragraphs per batch: large enough to amortise numpy calls, small enough for cache
-RUN_CHARS = CHUNK * 400  # characters of documents per worker task: about a batch's worth
+CHUNK = 1024  # paragraphs per batch: a batch's arrays stay in cache (4096 measured 20% slower)
+RUN_CHARS = 4096 * 400  # characters of documents per worker task: a few batches' worth
 
 
 @dataclass(frozen=True)
