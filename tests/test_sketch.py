@@ -80,9 +80,13 @@ def test_a_scan_bands_the_same_signatures_datasketch_would_compute():
 def test_equal_text_keys_mean_equal_normalised_texts():
     _, texts = corpus_texts(6)
     texts += [t.upper() for t in texts[:50]] + [t.replace(".", "!") for t in texts[50:100]]
+    texts += ["L’été à Lima, «dit-il». Ça continue.", "L'ÉTÉ À LIMA, dit-il! ça continue", "L'été à Lima dit il ça continue",
+              "Ünïcode wörds — here.", "ünïcode WÖRDS here"]
     params = Params()
     digest, full = digest_texts(texts, params), sketch_texts(texts, params)
     by_key = group_keys(digest.text_keys, digest.words)
     by_text = group_exact(full.norms)
     assert np.array_equal(by_key.node_of, by_text.node_of)
     assert by_key.repeated().size >= 100  # the upper-cased and re-punctuated copies
+    assert by_key.node_of[-5] == by_key.node_of[-4] == by_key.node_of[-3] != by_key.node_of[-2]  # non-ASCII path
+    assert by_key.node_of[-2] == by_key.node_of[-1]
