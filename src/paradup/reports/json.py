@@ -60,18 +60,28 @@ def render(report: Report, timings: bool = True) -> str:
 def render_chunks(report: Report, timings: bool = True, jobs: int = 1) -> Iterator[str]:
     """Yield :func:`render`'s text in pieces, building each list item only when it is written.
 
-    With ``jobs`` > 1 and a large report, the clusters and the matches are
-    written by two worker processes at once.
+    With ``jobs`` > 1 and a large report, slices of the clusters and the
+    matches are written by ``jobs`` worker processes.
     """
     data = to_dict(report, timings, lazy=True)
     if jobs > 1 and len(report.clusters) + len(report.matches) >= _PARALLEL_ITEMS:
-        # A cluster costs about three matches to write: clusters go in two halves.
-        half = len(report.clusters) // 2
-        parts = [("clusters", 0, half), ("clusters", half, len(report.clusters)), ("matches", 0, len(report.matches))]
+        # Several tasks a worker, so that the two finish together (a cluster costs about three matches).
+        parts = _slices("clusters", len(report.clusters), 4 * jobs) + _slices("matches", len(report.matches), 2 * jobs)
         texts = map_shared(_list_text, report, parts, jobs)
-        joined = {"clusters": ",\n".join(t for t in texts[:2] if t), "matches": texts[2]}
+        joined = {key: ",\n".join(t for (k, _, _), t in zip(parts, texts) if k == key and t)
+                  for key in ("clusters", "matches")}
         return _chunks(data, joined)
     return _chunks(data)
+
+
+def _slices(key: str, n: int, parts: int) -> list[tuple[str, int, int]]:
+    """Cut ``range(n)`` into ``parts`` consecutive slices.
+
+    >>> _slices("matches", 5, 2)
+    [('matches', 0, 3), ('matches', 3, 5)]
+    """
+    size = max(1, -(-n // parts))
+    return [(key, start, min(start + size, n)) for start in range(0, n, size)]
 
 
 def _list_text(report: Report, part: tuple[str, int, int]) -> str:
