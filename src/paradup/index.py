@@ -410,9 +410,10 @@ def _check_header(path: Path) -> None:
 
 def _prepare(con: sqlite3.Connection, path: Path, params: Params | None, create: bool) -> dict[str, str]:
     con.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
-    has_meta = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+    # One query, so a writer creating the index meanwhile cannot be seen half-way
+    # (tables counted after it committed, meta looked for before).
+    tables, has_meta = con.execute("SELECT COUNT(*), COALESCE(SUM(type = 'table' AND name = 'meta'), 0) FROM sqlite_master").fetchone()
     if not has_meta:
-        tables = con.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
         if tables or not create or params is None:
             raise InputError(f"{path} is not a paradup index (no meta table)")
         con.execute("PRAGMA page_size = 16384")
