@@ -47,7 +47,7 @@ def run(docs_dir: Path, jobs: int) -> Outcome:
     with stage(stages, "glue"):
         from paradup.model import Cluster, Params
 
-        groups = [nodes.members(n) for n in nodes.repeated().tolist()]
+        groups = nodes.members_of(nodes.repeated())
         clusters = tuple(Cluster(i, "exact", m, m[0], 1.0) for i, m in enumerate(groups))
         report = Report(Params(), tuple(documents), tuple(paragraphs), (), clusters, ())
         prediction = to_gids(report, docs_dir)

@@ -179,8 +179,21 @@ def find_candidates(signatures: np.ndarray, ids: np.ndarray, bands: int, rows: i
     >>> find_candidates(sig, np.array([10, 11, 12]), 2, 2, 8).tolist()
     [[10, 11]]
     """
-    keys = band_keys(signatures, bands, rows)
-    return unique_pairs([group_pairs(keys[:, band], ids, max_bucket) for band in range(bands)])
+    keys = band_keys(signatures, bands, rows).T
+    return band_candidates(keys, np.arange(keys.shape[1]), ids, max_bucket)
+
+
+def band_candidates(keys: np.ndarray, rows: np.ndarray, ids: np.ndarray, max_bucket: int,
+                    bands: Sequence[int] | None = None) -> np.ndarray:
+    """Return the pairs of ``ids`` sharing a key in one of ``bands`` (default all);
+    ``ids[i]``'s keys are ``keys[:, rows[i]]`` (band-major keys, as a scan keeps them).
+
+    >>> keys = np.array([[1, 2, 1], [5, 6, 7]], dtype=np.uint64)  # [bands, paragraphs]
+    >>> band_candidates(keys, np.array([0, 1, 2]), np.array([10, 11, 12]), 64).tolist()
+    [[10, 12]]
+    """
+    bands = range(keys.shape[0]) if bands is None else bands
+    return unique_pairs([group_pairs(keys[band][rows], ids, max_bucket) for band in bands])
 
 
 def unique_pairs(chunks: Sequence[np.ndarray]) -> np.ndarray:

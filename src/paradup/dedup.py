@@ -284,8 +284,8 @@ class _Planner:
         """Settle survivors that still match directly (copies the clusters kept apart)."""
         nodes = group_exact(self.norms)
         node_of = nodes.node_of
-        for node in nodes.repeated().tolist():
-            for group in self.groups(self.alive(nodes.members(node))):
+        for members in nodes.members_of(nodes.repeated()):
+            for group in self.groups(self.alive(members)):
                 self.settle(group)
         edges = []
         for m in self.report.matches:

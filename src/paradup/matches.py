@@ -24,10 +24,9 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from paradup.model import Match, Params
-from paradup.normalize import SENTENCE, normalize, normalize_batch, split_sentences
-from paradup.shingles import containment, jaccard, overlap, shingle_batch
-
-_BATCH = 1024  # texts normalised and shingled at once (see paradup.sketch.CHUNK)
+from paradup.normalize import normalize, split_sentences
+from paradup.shingles import containment, jaccard, overlap
+from paradup.sketch import CHUNK, shingle_texts
 
 # Below this size ratio (smaller / larger shingle set) a pair whose smaller
 # side is contained is a containment rather than a near copy.
@@ -117,21 +116,11 @@ def verify_texts(pairs: np.ndarray, texts: Sequence[str], params: Params, shared
     """
     norms: list[str] = []
     sets: list[np.ndarray] = []
-    for start in range(0, len(texts), _BATCH):
-        marked = normalize_batch(texts[start : start + _BATCH])
-        batch = shingle_batch(marked, params.shingle_size, params.min_words)
-        norms += [m.replace(SENTENCE, " ") for m in marked]
-        sets += _distinct_sets(batch.values, batch.offsets)
+    for start in range(0, len(texts), CHUNK):
+        batch_norms, batch = shingle_texts(texts[start : start + CHUNK], params)
+        norms += batch_norms
+        sets += batch.sets()
     return verify_candidates(pairs, norms, sets, params, shared)
-
-
-def _distinct_sets(values: np.ndarray, offsets: np.ndarray) -> list[np.ndarray]:
-    """Return each paragraph's sorted, distinct shingle hashes, with one sort for the batch."""
-    owner = np.repeat(np.arange(offsets.size - 1, dtype=np.uint64), np.diff(offsets))
-    keys = np.sort((owner << np.uint64(32)) | values.astype(np.uint64))
-    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if keys.size else keys
-    bounds = np.searchsorted(keys >> np.uint64(32), np.arange(1, offsets.size - 1, dtype=np.uint64))
-    return np.split((keys & np.uint64(0xFFFFFFFF)).astype(np.uint32), bounds)
 
 
 def word_diff(text_a: str, text_b: str) -> list[tuple[str, str, str]]:

@@ -103,6 +103,28 @@ def doc_counts(paragraphs: Sequence[Paragraph], documents: int) -> list[int]:
     return np.bincount(columns(paragraphs)[0], minlength=documents).tolist()
 
 
+def cut_documents(texts: Sequence[str], first_doc: int = 0, keep_texts: bool = False) -> tuple[ParagraphTable, list[str]]:
+    """Cut documents ``first_doc, first_doc + 1, ...`` into paragraphs: their table and texts.
+
+    The table holds the documents' texts only with ``keep_texts`` (a worker
+    sends back the positions alone; its caller has the documents).
+
+    >>> table, texts = cut_documents(["One.\\n\\nTwo words here.", "Three."], 5)
+    >>> table.doc.tolist(), table.index.tolist(), table.char_start.tolist(), texts
+    ([5, 5, 6], [0, 1, 0], [0, 6, 0], ['One.', 'Two words here.', 'Three.'])
+    """
+    cols: list[list[int]] = [[], [], [], [], [], []]
+    found: list[str] = []
+    for offset, text in enumerate(texts):
+        spans, paragraph_texts = cut_paragraphs(text)
+        cols[0] += [first_doc + offset] * len(paragraph_texts)
+        cols[1] += range(len(paragraph_texts))
+        for col, values in zip(cols[2:], spans):
+            col += values
+        found += paragraph_texts
+    return ParagraphTable(texts if keep_texts else (), *cols), found
+
+
 def _is_broken(last_line: str, next_line: str) -> bool:
     head = next_line.lstrip()
     if not head or not head[0].islower():
@@ -156,14 +178,7 @@ class ParagraphTable(Sequence[Paragraph]):
     @classmethod
     def from_texts(cls, texts: Sequence[str]) -> ParagraphTable:
         """Cut every text (document ``i`` is ``texts[i]``) into paragraphs."""
-        cols: list[list[int]] = [[], [], [], [], [], []]
-        for d, text in enumerate(texts):
-            spans, _ = cut_paragraphs(text)
-            cols[0] += [d] * len(spans[0])
-            cols[1] += range(len(spans[0]))
-            for col, values in zip(cols[2:], spans):
-                col += values
-        return cls(texts, *cols)
+        return cut_documents(texts, keep_texts=True)[0]
 
     @classmethod
     def concat(cls, texts: Sequence[str], parts: Sequence[ParagraphTable]) -> ParagraphTable:
@@ -189,9 +204,8 @@ class ParagraphTable(Sequence[Paragraph]):
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        d, cs, ce = int(self.doc[i]), int(self.char_start[i]), int(self.char_end[i])
-        return Paragraph(d, int(self.index[i]), int(self.line_start[i]), int(self.line_end[i]), cs, ce,
-                         paragraph_text(self.texts[d], cs, ce))
+        place = self.place(i)
+        return Paragraph(*place, paragraph_text(self.texts[place.doc], place.char_start, place.char_end))
 
     def __iter__(self) -> Iterator[Paragraph]:
         for d, i, ls, le, cs, ce in zip(*(getattr(self, c).tolist() for c in _COLUMNS)):

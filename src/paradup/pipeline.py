@@ -19,7 +19,6 @@ paragraph's text from its document when asked.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
@@ -28,14 +27,14 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from paradup.blocks import Link, find_blocks
-from paradup.candidates import group_pairs, unique_pairs
+from paradup.candidates import band_candidates, group_pairs, unique_pairs
 from paradup.clusters import cluster_matches
 from paradup.exact import Nodes, group_exact, group_keys
 from paradup.matches import verify_texts
 from paradup.model import Cluster, Document, InputProblem, Match, Params, Report
 from paradup.normalize import normalize
 from paradup.paragraphs import ParagraphTable
-from paradup.parallel import map_shared
+from paradup.parallel import gc_paused, map_shared, slices
 from paradup.sketch import Digest, paragraphs_and_digest
 
 __all__ = ["Nodes", "Progress", "find_duplicates", "group_exact"]
@@ -137,19 +136,6 @@ def _candidate_part(shared, part) -> np.ndarray:
     return band_candidates(digest.band_keys, rows, ids, params.max_bucket, bands=part)
 
 
-def band_candidates(band_keys: np.ndarray, rows: np.ndarray, ids: np.ndarray, max_bucket: int,
-                    bands: Sequence[int] | None = None) -> np.ndarray:
-    """Return the pairs of ``ids`` sharing a key in one of ``bands`` (default all);
-    ``ids[i]``'s keys are ``band_keys[:, rows[i]]``.
-
-    >>> keys = np.array([[1, 2, 1], [5, 6, 7]], dtype=np.uint64)  # [bands, paragraphs]
-    >>> band_candidates(keys, np.array([0, 1, 2]), np.array([10, 11, 12]), 64).tolist()
-    [[10, 12]]
-    """
-    bands = range(band_keys.shape[0]) if bands is None else bands
-    return unique_pairs([group_pairs(band_keys[band][rows], ids, max_bucket) for band in bands])
-
-
 def sentence_candidates(digest: Digest, nodes: Nodes, params: Params) -> np.ndarray:
     """Return node pairs that share a whole sentence of at least ``min_words`` words.
 
@@ -174,8 +160,7 @@ def verify_nodes(table: ParagraphTable, nodes: Nodes, pairs: np.ndarray, shared:
     Each task re-normalises only the paragraphs its pairs involve.
     """
     jobs = jobs if len(pairs) >= _PARALLEL_PAIRS else 1
-    size = max(1, min(_VERIFY_PART, -(-len(pairs) // (4 * jobs))))  # several tasks a worker: balanced
-    parts = [(i, i + size) for i in range(0, len(pairs), size)]
+    parts = slices(len(pairs), 4 * jobs, most=_VERIFY_PART)  # several tasks a worker: balanced
     found = map_shared(_verify_part, (table, nodes.reps, pairs, shared, params), parts, jobs)
     return [m for part in found for m in part]
 
@@ -186,8 +171,7 @@ def _verify_part(state, part: tuple[int, int]) -> list[Match]:
     involved, local = np.unique(pairs, return_inverse=True)
     texts = [table.text(p) for p in reps[involved].tolist()]
     found = verify_texts(local.reshape(-1, 2), texts, params, shared[part[0] : part[1]])
-    return [Match(int(involved[m.a]), int(involved[m.b]), m.kind, m.similarity, m.jaccard, m.containment, m.contained)
-            for m in found]
+    return [_moved(m, int(involved[m.a]), int(involved[m.b])) for m in found]
 
 
 def build_clusters(nodes: Nodes, node_matches: Sequence[Match], params: Params) -> list[Cluster]:
@@ -196,27 +180,10 @@ def build_clusters(nodes: Nodes, node_matches: Sequence[Match], params: Params) 
     in_cluster = np.zeros(nodes.count, dtype=bool)
     in_cluster[[n for c in grouped for n in c.nodes]] = True
     out = [(tuple(sorted(p for n in c.nodes for p in nodes.members(n))), c.kind, c.weakest) for c in grouped]
-    # Exact-only groups: one node each, its paragraphs already in corpus order.
-    alone = nodes.repeated()
-    alone = alone[~in_cluster[alone]]
-    sizes = nodes.sizes[alone]
-    flat = nodes.order[np.repeat(nodes.starts[alone], sizes) + _ranks(sizes)].tolist()
-    at = 0
-    for size in sizes.tolist():
-        out.append((tuple(flat[at : at + size]), "exact", 1.0))
-        at += size
+    alone = nodes.repeated()  # exact-only groups: one node each, its paragraphs already in corpus order
+    out += [(members, "exact", 1.0) for members in nodes.members_of(alone[~in_cluster[alone]])]
     out.sort(key=lambda c: c[0][0])
     return [Cluster(i, kind, members, members[0], weakest) for i, (members, kind, weakest) in enumerate(out)]
-
-
-def _ranks(sizes: np.ndarray) -> np.ndarray:
-    """Return 0, 1, ..., size - 1 for each size, concatenated.
-
-    >>> _ranks(np.array([2, 3])).tolist()
-    [0, 1, 0, 1, 2]
-    """
-    total = int(sizes.sum())
-    return np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
 
 
 def paragraph_matches(nodes: Nodes, node_matches: Sequence[Match]) -> list[Match]:
@@ -236,6 +203,7 @@ def paragraph_matches(nodes: Nodes, node_matches: Sequence[Match]) -> list[Match
 
 
 def _moved(m: Match, a: int, b: int) -> Match:
+    """Return ``m`` between other ids (a node's representative, say)."""
     return Match(a, b, m.kind, m.similarity, m.jaccard, m.containment, m.contained)
 
 
@@ -249,10 +217,9 @@ def block_links(nodes: Nodes, node_matches: Sequence[Match], clusters: Sequence[
         return sizes[node] <= params.max_bucket and int(nodes.reps[node]) not in crowded
 
     links = []
-    for node in nodes.repeated().tolist():
-        if small(node):
-            members = nodes.members(node)
-            links += [Link(p, q, 1.0) for i, p in enumerate(members) for q in members[i + 1 :]]
+    repeated = [node for node in nodes.repeated().tolist() if small(node)]
+    for members in nodes.members_of(np.array(repeated, dtype=np.int64)):
+        links += [Link(p, q, 1.0) for i, p in enumerate(members) for q in members[i + 1 :]]
     for m in node_matches:
         if small(m.a) and small(m.b):
             links += [Link(min(p, q), max(p, q), m.strength) for p in nodes.members(m.a) for q in nodes.members(m.b)]
@@ -273,24 +240,6 @@ def _loose(table: ParagraphTable):
         return None
 
     return loose
-
-
-@contextmanager
-def gc_paused():
-    """Pause Python's cyclic garbage collector for a bulk step.
-
-    A scan of a million paragraphs makes millions of objects (matches, links,
-    report rows) and no reference cycles; each collection would walk them all
-    again.  Measured at 1e6 paragraphs: clusters, blocks and the JSON report
-    take 2 s less.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _stage_timer(seconds: dict[str, float], progress: Progress | None):

@@ -118,6 +118,19 @@ class ShingleBatch:
         """Return the sorted, distinct shingle hashes of paragraph ``i``."""
         return np.unique(self.values[self.offsets[i] : self.offsets[i + 1]])
 
+    def sets(self) -> list[np.ndarray]:
+        """Return :meth:`set` of every paragraph, with one sort for the whole batch.
+
+        >>> b = shingle_batch(["a b c a b c", "", "x y z"], 3)
+        >>> [s.size for s in b.sets()] == [b.set(i).size for i in range(3)] == [3, 0, 1]
+        True
+        """
+        owner = np.repeat(np.arange(self.offsets.size - 1, dtype=np.uint64), np.diff(self.offsets))
+        keys = np.sort((owner << np.uint64(32)) | self.values.astype(np.uint64))
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if keys.size else keys
+        bounds = np.searchsorted(keys >> np.uint64(32), np.arange(1, self.offsets.size - 1, dtype=np.uint64))
+        return np.split((keys & np.uint64(0xFFFFFFFF)).astype(np.uint32), bounds)
+
 
 def shingle_batch(marked: Sequence[str], size: int, min_words: int = 8) -> ShingleBatch:
     """Hash the shingles and long sentences of normalised paragraphs.

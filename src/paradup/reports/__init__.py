@@ -26,7 +26,7 @@ def render_chunks(report: Report, fmt: str = "text", timings: bool = True, jobs:
     Raises:
         InputError: ``fmt`` is not one of :data:`FORMATS` (on the first ``next``).
     """
-    from paradup.pipeline import gc_paused
+    from paradup.parallel import gc_paused
 
     _check(fmt)
     with gc_paused():

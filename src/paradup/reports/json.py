@@ -10,7 +10,7 @@ from json.encoder import c_make_encoder, encode_basestring
 from paradup import __version__
 from paradup.model import Block, Place, Report, Span
 from paradup.paragraphs import doc_counts
-from paradup.parallel import map_shared
+from paradup.parallel import map_shared, slices
 from paradup.reports.common import doc_id, params_dict, preview, stats_dict
 
 SCHEMA_VERSION = 1
@@ -66,22 +66,13 @@ def render_chunks(report: Report, timings: bool = True, jobs: int = 1) -> Iterat
     data = to_dict(report, timings, lazy=True)
     if jobs > 1 and len(report.clusters) + len(report.matches) >= _PARALLEL_ITEMS:
         # Several tasks a worker, so that the two finish together (a cluster costs about three matches).
-        parts = _slices("clusters", len(report.clusters), 4 * jobs) + _slices("matches", len(report.matches), 2 * jobs)
+        parts = [("clusters", *s) for s in slices(len(report.clusters), 4 * jobs)]
+        parts += [("matches", *s) for s in slices(len(report.matches), 2 * jobs)]
         texts = map_shared(_list_text, report, parts, jobs)
         joined = {key: ",\n".join(t for (k, _, _), t in zip(parts, texts) if k == key and t)
                   for key in ("clusters", "matches")}
         return _chunks(data, joined)
     return _chunks(data)
-
-
-def _slices(key: str, n: int, parts: int) -> list[tuple[str, int, int]]:
-    """Cut ``range(n)`` into ``parts`` consecutive slices.
-
-    >>> _slices("matches", 5, 2)
-    [('matches', 0, 3), ('matches', 3, 5)]
-    """
-    size = max(1, -(-n // parts))
-    return [(key, start, min(start + size, n)) for start in range(0, n, size)]
 
 
 def _list_text(report: Report, part: tuple[str, int, int]) -> str:
