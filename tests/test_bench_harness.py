@@ -129,3 +129,23 @@ def test_the_bucket_check_runs_and_a_repeated_footer_is_one_cluster(capsys):
 
     assert buckets.main(["300", "--kind", "exact", "--jobs", "1"]) == 0
     assert "'clusters': 1," in capsys.readouterr().out
+
+
+def test_the_tree_pss_counts_what_a_process_holds():
+    psutil = pytest.importorskip("psutil")
+    import subprocess
+    import sys
+
+    from benchmarks.measure import _tree_pss
+
+    code = "import sys, time; b = bytearray(50 * 2**20); print(flush=True); time.sleep(30)"
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        child.stdout.readline()  # its 50 MB are allocated and touched
+        held = _tree_pss(psutil.Process(child.pid))
+        if held is None:  # no /proc/PID/smaps_rollup: not Linux
+            pytest.skip("PSS is read from Linux's /proc")
+        assert 50 * 2**20 <= held < 200 * 2**20
+    finally:
+        child.kill()
+        child.wait()
