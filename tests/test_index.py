@@ -240,3 +240,14 @@ def test_the_benchmark_runs_on_a_tiny_corpus(tmp_path):
     (result,) = bench(["--paragraphs", "400", "--repeat", "1", "--out", str(tmp_path / "r.jsonl")])
     assert result["found"] >= 0.95 * result["copies"]
     assert json.loads((tmp_path / "r.jsonl").read_text())["paragraphs"] == 400
+
+
+def test_a_run_that_loses_the_race_to_create_the_index_uses_the_winners(tmp_path):
+    from paradup import index as index_module
+
+    path = tmp_path / "race.paradup"
+    add_paths(path, [str(archive(tmp_path / "docs", texts(9)))])
+    before = index_info(path)
+    assert index_module._create_whole(path, Params())  # the file appeared meanwhile: nothing replaced
+    assert index_info(path) == before and before["documents"] == 3
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temporary left

@@ -384,6 +384,8 @@ def open_index(path: str | os.PathLike, params: Params | None = None, create: bo
         raise InputError(f"no such index: {path} (create it with: paradup index add PATHS --index {path})")
     if fresh and not path.parent.is_dir():
         raise InputError(f"cannot create index {path}: folder {path.parent} does not exist")
+    if fresh and params is not None and not path.exists():
+        fresh = not _create_whole(path, params)
     if not fresh:
         _check_header(path)
     with _sqlite_errors(path):
@@ -416,17 +418,7 @@ def _prepare(con: sqlite3.Connection, path: Path, params: Params | None, create:
     if not has_meta:
         if tables or not create or params is None:
             raise InputError(f"{path} is not a paradup index (no meta table)")
-        con.execute("PRAGMA page_size = 16384")
-        con.execute("PRAGMA journal_mode = WAL")
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in _SCHEMA.split(";"):
-                con.execute(statement)
-            con.executemany("INSERT OR IGNORE INTO meta VALUES (?, ?)", _meta_rows(params).items())
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
+        _create_schema(con, params)  # an empty file named by the user
     con.execute("PRAGMA journal_mode = WAL")
     con.execute("PRAGMA synchronous = NORMAL")  # in WAL mode still safe from corruption
     con.execute("PRAGMA cache_size = -65536")
@@ -438,6 +430,50 @@ def _prepare(con: sqlite3.Connection, path: Path, params: Params | None, create:
         raise InputError(f"{path} was written by a newer paradup (index schema {version}; this one reads "
                          f"{SCHEMA_VERSION}): upgrade paradup")
     return meta
+
+
+def _create_whole(path: Path, params: Params) -> bool:
+    """Create a new index beside ``path`` and link it into place whole.
+
+    Two runs creating the same index at once would otherwise meet inside
+    SQLite's set-up (switching to WAL needs the file to itself, and fails at
+    once rather than waiting); a hard link appears complete or not at all,
+    and the run that loses the race opens the winner's index.  Returns False
+    when the file system cannot link, for the caller to create in place.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.new")
+    try:
+        with _sqlite_errors(path):
+            con = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                _create_schema(con, params)
+            finally:
+                con.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another run made it first: use theirs
+        except OSError:
+            return False
+        return True
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+
+
+def _create_schema(con: sqlite3.Connection, params: Params) -> None:
+    """Write the tables and the parameters into a new, empty index."""
+    con.execute("PRAGMA page_size = 16384")
+    con.execute("PRAGMA journal_mode = WAL")
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in _SCHEMA.split(";"):
+            con.execute(statement)
+        con.executemany("INSERT OR IGNORE INTO meta VALUES (?, ?)", _meta_rows(params).items())
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def _meta_rows(params: Params) -> dict[str, str]:
