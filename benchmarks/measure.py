@@ -101,8 +101,10 @@ def run_measured(cmd: list[str], timeout: float, env: dict | None = None) -> Mea
             peak = max(peak, _tree_rss(handle))
             if peak_pss is not None and polls % PSS_EVERY == 0:
                 pss = _tree_pss(handle)
-                peak_pss = None if pss is None else max(peak_pss, pss)
-                pss_samples += 1
+                if pss is None:
+                    peak_pss = None
+                elif pss > 0:  # 0: the tree ended while it was read, a sample of nothing
+                    peak_pss, pss_samples = max(peak_pss, pss), pss_samples + 1
         code = popen.poll()
         if code is not None:
             returncode = code

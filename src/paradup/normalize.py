@@ -4,7 +4,7 @@ Normalisation only serves matching: reports always quote the original text.
 :func:`normalize` is the definition; :func:`normalize_batch` gives the same
 result for many paragraphs at once, with sentence ends marked, and does the
 common case (text that is ASCII once typographic quotes and dashes are
-folded) with numpy over the batch's bytes instead of per paragraph.
+folded) in one compiled loop over the batch's bytes instead of per paragraph.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
+
+from paradup.jit import inline, kernel
 
 # Typographic quotes and dashes fold to their ASCII forms before punctuation
 # is dropped, so "Peru’s" and "Peru's" normalise alike.
@@ -77,12 +79,29 @@ def normalize_batch(texts: Sequence[str]) -> list[str]:
     >>> normalize_batch(["Peru’s capital.  Lima!", "ÉTÉ"]) == ["perus capital" + SENTENCE + "lima", "été"]
     True
     """
+    if not texts:
+        return []
+    return normalize_buffer(texts).tobytes().decode("utf-8").split(PARAGRAPH)
+
+
+def normalize_buffer(texts: Sequence[str]) -> np.ndarray:
+    """Return :func:`normalize_batch` of ``texts`` as one UTF-8 buffer, NUL between paragraphs.
+
+    Text that is ASCII once typographic quotes and dashes are folded (most
+    text) goes through one compiled loop over the batch's bytes; other
+    paragraphs through :func:`normalize_marked`.
+
+    >>> normalize_buffer(["It's  HERE.", "Two"]).tobytes()
+    b'its here\\x00two'
+    """
     # The batch uses NUL and SOH as separators: a text carrying them (a JSONL
     # "\u0000", say) has them turned into the spaces normalisation makes of them.
     texts = [t.replace(PARAGRAPH, " ").replace(SENTENCE, " ") if PARAGRAPH in t or SENTENCE in t else t for t in texts]
-    joined = PARAGRAPH.join(texts).translate(_FOLD)
+    joined = PARAGRAPH.join(texts)
+    if not joined.isascii():
+        joined = joined.translate(_FOLD)  # every folded character is outside ASCII
     if joined.isascii():
-        return _normalize_ascii(joined.encode("ascii")).decode("ascii").split(PARAGRAPH)
+        return _normalize_ascii_buffer(np.frombuffer(joined.encode("ascii"), dtype=np.uint8))
     folded = joined.split(PARAGRAPH)
     ascii_ids = [i for i, t in enumerate(folded) if t.isascii()]
     out = [""] * len(texts)
@@ -92,38 +111,66 @@ def normalize_batch(texts: Sequence[str]) -> list[str]:
             out[i] = norm
     for i in set(range(len(texts))) - set(ascii_ids):
         out[i] = normalize_marked(texts[i])
-    return out
+    return np.frombuffer(PARAGRAPH.join(out).encode("utf-8"), dtype=np.uint8)
 
 
 def _normalize_ascii(batch: bytes) -> bytes:
     """Normalise ASCII paragraphs joined by NUL bytes, marking sentence ends; NULs are kept."""
-    b = np.frombuffer(batch, dtype=np.uint8)
-    if b.size == 0:
-        return b""
-    low = b | 32  # ASCII letters folded to lower case; other bytes only compared below
-    alnum = ((low >= 97) & (low <= 122)) | ((b >= 48) & (b <= 57))
-    end = (b == 46) | (b == 33) | (b == 63)  # . ! ?
-    space = (b == 32) | ((b >= 9) & (b <= 13)) | ((b >= 28) & (b <= 31))
-    close = (b == 34) | (b == 39) | (b == 41) | (b == 93)  # " ' ) ]
-    mark = b == 10  # a line break, or white space after a sentence's end (and a close quote)
-    mark[1:] |= space[1:] & end[:-1]
-    mark[2:] |= space[2:] & close[1:-1] & end[:-2]
-    inner = np.zeros(b.size, dtype=bool)  # an apostrophe inside a word disappears
-    inner[1:-1] = (b[1:-1] == 39) & alnum[:-2] & alnum[2:]
-    if inner.any():
-        keep = ~inner
-        b, alnum, mark = b[keep], alnum[keep], mark[keep]
-    nul = b == 0
-    sep = ~(alnum | nul)
-    # Runs of separators collapse to one byte: the sentence mark if the run
-    # holds one, else a space; runs touching a paragraph's edge disappear.
-    edges = np.diff(sep.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
-    has_mark = np.zeros(starts.size, dtype=bool)
-    has_mark[np.searchsorted(starts, np.flatnonzero(mark), side="right") - 1] = True  # marks lie in runs
-    edge = np.concatenate(([True], nul, [True]))  # is the byte before / after a run a paragraph edge?
-    inside = ~(edge[starts] | edge[ends + 2])
-    out = b + (((b >= 65) & (b <= 90)).view(np.uint8) << 5)  # lower case: + 32 for A-Z
-    out[starts] = np.where(has_mark, 1, 32)
-    sep[starts[inside]] = False  # sep now says which bytes to drop
-    return out[~sep].tobytes()
+    return _normalize_ascii_buffer(np.frombuffer(batch, dtype=np.uint8)).tobytes()
+
+
+def _normalize_ascii_buffer(b: np.ndarray) -> np.ndarray:
+    out = np.empty(b.size, dtype=np.uint8)
+    return out[: _normalize_ascii_kernel(b, out)]
+
+
+@kernel
+def _normalize_ascii_kernel(b, out):  # pragma: no cover - compiled; tested against normalize_marked
+    """Write the normalised bytes of ``b`` to ``out`` and return their count.
+
+    Letters are lower-cased, digits kept, an apostrophe between two letters
+    or digits dropped; every other run of bytes becomes one byte: ``\\x01``
+    (a sentence end) if the run holds a line break or white space after
+    ``.``, ``!`` or ``?`` (and a closing quote or bracket), else a space; a
+    run at a paragraph's edge disappears.  NUL bytes (paragraph breaks) are
+    kept.
+    """
+    n = b.size
+    o = 0
+    run = mark = False  # inside a run of separators; the run holds a sentence end
+    start = True  # nothing written yet in this paragraph
+    for t in range(n):
+        c = b[t]
+        if c == 0:
+            out[o] = 0
+            o += 1
+            run = mark = False
+            start = True
+            continue
+        if _alnum(c):
+            if run and not start:
+                out[o] = 1 if mark else 32
+                o += 1
+            run = mark = False
+            start = False
+            out[o] = c + 32 if 65 <= c <= 90 else c
+            o += 1
+            continue
+        if c == 39 and 0 < t < n - 1 and _alnum(b[t - 1]) and _alnum(b[t + 1]):
+            continue  # an apostrophe inside a word disappears
+        run = True
+        if c == 10:
+            mark = True
+        elif t > 0 and (c == 32 or 9 <= c <= 13 or 28 <= c <= 31):
+            before = b[t - 1]
+            if before == 46 or before == 33 or before == 63:  # . ! ?
+                mark = True
+            elif t > 1 and (before == 34 or before == 39 or before == 41 or before == 93):  # " ' ) ]
+                two = b[t - 2]
+                mark |= two == 46 or two == 33 or two == 63
+    return o
+
+
+@inline
+def _alnum(c):
+    return 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122

@@ -1,13 +1,15 @@
 """Cut normalised text into hashed word shingles, a whole batch at once.
 
 A shingle is ``size`` consecutive normalised words.  Its 32-bit hash is built
-from the words' hashes, so a batch is hashed with numpy over its bytes
-without making a Python object per word or per shingle:
+from the words' hashes, so a batch is hashed by one compiled loop over its
+bytes (:mod:`paradup.jit`), without a Python object per word or per shingle:
 
 - word hash: ``w = sum(byte[t] * B**t) mod 2**64`` over the word's UTF-8 bytes;
 - shingle hash: ``fmix64(sum(fmix64(w_j) * M[j]) mod 2**64) mod 2**32`` over
   the shingle's words ``j = 0 .. size-1`` (a paragraph shorter than ``size``
-  words is one shingle of all its words).
+  words is one shingle of all its words);
+- sentence key: ``fmix64(sum(byte[t] * B**t))`` over a sentence's bytes;
+- text key: ``fmix64(sum(fmix64(w_j) * B**j) xor words)`` over a paragraph.
 
 :func:`hash_shingle` computes the same from a shingle string: give it to
 ``datasketch.MinHash(hashfunc=hash_shingle)`` with the shingle strings and it
@@ -21,9 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from paradup.jit import inline, kernel
+
 _MASK = (1 << 64) - 1
 _B = 0x100000001B3
-_B_INV = pow(_B, -1, 1 << 64)
 _M = (
     0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
     0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9,
@@ -39,16 +42,6 @@ def _fmix64_int(h: int) -> int:
     h ^= h >> 33
     h = (h * 0xC4CEB9FE1A85EC53) & _MASK
     return h ^ (h >> 33)
-
-
-def fmix64(h: np.ndarray) -> np.ndarray:
-    """Apply the MurmurHash3 64-bit finalizer to a uint64 array."""
-    with np.errstate(over="ignore"):
-        h = h ^ (h >> np.uint64(33))
-        h = h * np.uint64(0xFF51AFD7ED558CCD)
-        h = h ^ (h >> np.uint64(33))
-        h = h * np.uint64(0xC4CEB9FE1A85EC53)
-        return h ^ (h >> np.uint64(33))
 
 
 def word_hash(word: bytes) -> int:
@@ -147,105 +140,117 @@ def shingle_batch(marked: Sequence[str], size: int, min_words: int = 8) -> Shing
     >>> bool(k[0] == k[1]), bool(k[1] == k[2]), int(k[3])
     (True, False, 0)
     """
-    buf = np.frombuffer("\x00".join(marked).encode("utf-8"), dtype=np.uint8)
-    n = len(marked)
-    edges = np.diff((buf >= 33).view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)  # each word is buf[start:end]
-    prefix, powers, inverse = _prefix_hashes(buf)
-    with np.errstate(over="ignore"):
-        mixed = prefix[ends]
-        mixed -= prefix[starts]
-        mixed *= inverse[starts]
-        mixed = fmix64(mixed)
-    # Paragraph i's words lie between its NUL separators.
-    bounds = np.searchsorted(starts, np.flatnonzero(buf == 0))
-    words = np.diff(np.concatenate(([0], bounds, [starts.size])))
-    para = np.repeat(np.arange(n), words)
-    values, sh_para = _shingles(mixed, para, words, size)
-    offsets = np.concatenate(([0], np.cumsum(np.bincount(sh_para, minlength=n)))).astype(np.int64)
-    keys, key_para = _sentences(buf, starts, ends, para, prefix, inverse, min_words)
-    return ShingleBatch(values, offsets, words, keys, key_para, _text_keys(mixed, words, powers, inverse))
+    return shingle_buffer(np.frombuffer("\x00".join(marked).encode("utf-8"), dtype=np.uint8), size, min_words)
 
 
-_POWERS: list[np.ndarray] = [np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64)]
-_CACHE_LIMIT = 1 << 25  # powers kept between calls: 2 x 256 MiB at most
+def shingle_buffer(buf: np.ndarray, size: int, min_words: int = 8) -> ShingleBatch:
+    """:func:`shingle_batch` of paragraphs given as one buffer of UTF-8 bytes, NUL between paragraphs.
 
-
-def _prefix_hashes(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return prefix sums of ``byte[t] * B**t`` and the powers ``B**t`` and ``B**-t`` (mod 2**64)."""
-    need = buf.size + 1
-    powers = _POWERS
-    if powers[0].size < need:
-        size = max(need, 2 * powers[0].size)
-        with np.errstate(over="ignore"):
-            powers = [np.cumprod(np.r_[np.uint64(1), np.full(size - 1, base, dtype=np.uint64)]) for base in (_B, _B_INV)]
-        if size <= _CACHE_LIMIT:  # batches are small; a caller hashing a whole corpus at once gets no cache
-            _POWERS[:] = powers
-    with np.errstate(over="ignore"):
-        prefix = np.empty(need, dtype=np.uint64)
-        prefix[0] = 0
-        np.multiply(buf, powers[0][: buf.size], out=prefix[1:])  # in place: no temporaries
-        np.add.accumulate(prefix[1:], out=prefix[1:])
-    return prefix, powers[0][:need], powers[1][:need]
-
-
-def _text_keys(mixed: np.ndarray, words: np.ndarray, powers: np.ndarray, inverse: np.ndarray) -> np.ndarray:
-    """Hash each paragraph's word hashes as a polynomial in ``B``: equal word sequences, equal keys.
-
-    A batch has fewer words than bytes, so the byte hash's powers serve.
+    >>> shingle_buffer(np.frombuffer(b"a b c d\\x00a b c", dtype=np.uint8), 3).words.tolist()
+    [4, 3]
     """
-    with np.errstate(over="ignore"):
-        prefix = np.zeros(mixed.size + 1, dtype=np.uint64)
-        np.cumsum(mixed * powers[: mixed.size], out=prefix[1:])
-        first = np.concatenate(([0], np.cumsum(words)))
-        keys = fmix64(((prefix[first[1:]] - prefix[first[:-1]]) * inverse[first[:-1]]) ^ words.astype(np.uint64))
-    keys[words == 0] = 0
-    return keys
+    if not 1 <= size <= MAX_SHINGLE:
+        raise ValueError(f"shingle size must be 1 to {MAX_SHINGLE}, not {size}")
+    values, offsets, words, keys, key_para, text_keys = _hash_words(buf, size, min_words, _M_ARRAY)
+    return ShingleBatch(values, offsets, words, keys, key_para, text_keys)
 
 
-def _shingles(mixed: np.ndarray, para: np.ndarray, words: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return shingle hashes (uint32) and their paragraph, in paragraph order."""
-    count = mixed.size
-    with np.errstate(over="ignore"):
-        if count >= size:
-            full = para[: count - size + 1] == para[size - 1 :]
-            acc = np.zeros(count - size + 1, dtype=np.uint64)
-            for j in range(size):
-                acc += mixed[j : count - size + 1 + j] * np.uint64(_M[j])
-            long_vals, long_para = acc[full], para[: count - size + 1][full]
-        else:
-            long_vals, long_para = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-        short = np.flatnonzero((words > 0) & (words < size))
-        first = np.searchsorted(para, short)
-        short_vals = np.zeros(short.size, dtype=np.uint64)
-        for j in range(size - 1):
-            use = words[short] > j
-            short_vals[use] += mixed[first[use] + j] * np.uint64(_M[j])
-    if short.size:
-        at = np.searchsorted(long_para, short)  # short paragraphs have no long shingles
-        long_vals, long_para = np.insert(long_vals, at, short_vals), np.insert(long_para, at, short)
-    return (fmix64(long_vals) & np.uint64(0xFFFFFFFF)).astype(np.uint32), long_para.astype(np.int64)
+_M_ARRAY = np.array(_M, dtype=np.uint64)
+_U0, _U1, _B64, _S33 = np.uint64(0), np.uint64(1), np.uint64(_B), np.uint64(33)
+_C1, _C2, _LOW32 = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53), np.uint64(0xFFFFFFFF)
 
 
-def _sentences(buf, starts, ends, para, prefix, inverse, min_words):
-    """Return a 64-bit key for every sentence of at least ``min_words`` words, and its paragraph."""
-    if starts.size == 0:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    # A word opens a sentence when a sentence mark or paragraph break (a byte
-    # below 2) precedes it; normalised text has one byte between words.
-    opens = np.ones(starts.size, dtype=bool)
-    opens[1:] = buf[starts[1:] - 1] < 2
-    wide = np.flatnonzero(starts[1:] - ends[:-1] > 1)
-    if wide.size:  # text not from normalize_batch: look at every byte between the words
-        marks = np.concatenate(([0], np.cumsum(buf < 2)))
-        opens[wide + 1] = marks[starts[wide + 1]] > marks[ends[wide]]
-    first = np.flatnonzero(opens)
-    last = np.concatenate((first[1:], [starts.size])) - 1
-    long = (last - first + 1) >= min_words
-    s, e = starts[first[long]], ends[last[long]]
-    with np.errstate(over="ignore"):
-        keys = fmix64((prefix[e] - prefix[s]) * inverse[s])
-    return keys, para[first[long]]
+@inline
+def _fmix64_nb(h):
+    h ^= h >> _S33
+    h *= _C1
+    h ^= h >> _S33
+    h *= _C2
+    return h ^ (h >> _S33)
+
+
+@kernel
+def _hash_words(buf, size, min_words, mult):  # pragma: no cover - compiled; tested through shingle_batch
+    """Hash a batch buffer in two passes: words and sentences, then shingles and text keys.
+
+    A word is a run of bytes above the space; a byte below 2 (NUL between
+    paragraphs, ``\\x01`` between sentences) in the gap before a word opens a
+    sentence.  A sentence's key hashes its bytes from its first word's start
+    to its last word's end, gaps included.
+    """
+    n_bytes = buf.size
+    n_para = 1
+    for t in range(n_bytes):
+        if buf[t] == 0:
+            n_para += 1
+    cap = n_bytes // 2 + 1  # words (and sentences) are at most one per two bytes
+    mixed = np.empty(cap, np.uint64)
+    words = np.zeros(n_para, np.int64)
+    keys = np.empty(cap, np.uint64)
+    key_para = np.empty(cap, np.int64)
+    n_words = n_keys = para = sentence_words = sentence_para = 0
+    mark = True  # a sentence mark since the last word
+    acc = end_acc = _U0  # the sentence's polynomial hash so far, and at its last word's end
+    power = _U1
+    t = 0
+    while t < n_bytes:
+        c = buf[t]
+        if c < 33:
+            if c < 2:
+                mark = True
+                para += c == 0
+            t += 1
+            continue
+        if mark:  # this word opens a sentence: close the last one
+            if sentence_words >= min_words:
+                keys[n_keys], key_para[n_keys] = _fmix64_nb(end_acc), sentence_para
+                n_keys += 1
+            acc, power, sentence_words, sentence_para, mark = _U0, _U1, 0, para, False
+        else:  # the gap between two words of a sentence is part of it
+            g = t - 1
+            while buf[g] < 33:
+                g -= 1
+            for u in range(g + 1, t):
+                acc += np.uint64(buf[u]) * power
+                power *= _B64
+        h = _U0
+        word_power = _U1
+        while t < n_bytes and buf[t] >= 33:
+            v = np.uint64(buf[t])
+            h += v * word_power
+            acc += v * power
+            word_power *= _B64
+            power *= _B64
+            t += 1
+        mixed[n_words] = _fmix64_nb(h)
+        n_words += 1
+        words[para] += 1
+        sentence_words += 1
+        end_acc = acc
+    if sentence_words >= min_words:
+        keys[n_keys], key_para[n_keys] = _fmix64_nb(end_acc), sentence_para
+        n_keys += 1
+    values = np.empty(n_words + n_para, np.uint32)
+    offsets = np.zeros(n_para + 1, np.int64)
+    text_keys = np.zeros(n_para, np.uint64)
+    n_values = first = 0
+    for i in range(n_para):
+        k = words[i]
+        if k > 0:
+            h, word_power = _U0, _U1
+            for j in range(first, first + k):
+                h += mixed[j] * word_power
+                word_power *= _B64
+            text_keys[i] = _fmix64_nb(h ^ np.uint64(k))
+            for s in range(first, first + max(k - size + 1, 1)):
+                h = _U0
+                for j in range(min(size, k)):
+                    h += mixed[s + j] * mult[j]
+                values[n_values] = np.uint32(_fmix64_nb(h) & _LOW32)
+                n_values += 1
+        offsets[i + 1] = n_values
+        first += k
+    return values[:n_values].copy(), offsets, words, keys[:n_keys].copy(), key_para[:n_keys].copy(), text_keys
 
 
 def shingle_set(normalized: str, size: int) -> np.ndarray:

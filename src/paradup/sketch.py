@@ -23,10 +23,10 @@ import numpy as np
 
 from paradup.candidates import band_keys
 from paradup.model import Params
-from paradup.normalize import SENTENCE, normalize_batch
+from paradup.normalize import SENTENCE, normalize_batch, normalize_buffer
 from paradup.paragraphs import ParagraphTable, cut_documents
 from paradup.parallel import map_shared
-from paradup.shingles import ShingleBatch, shingle_batch
+from paradup.shingles import ShingleBatch, shingle_batch, shingle_buffer
 from paradup.signatures import sign_flat
 
 CHUNK = 1024  # paragraphs per batch: its arrays stay in cache (4,096 measured 8-20% slower)
@@ -132,7 +132,7 @@ def digest_texts(texts: Sequence[str], params: Params) -> Digest:
     >>> d.words.tolist(), bool(d.text_keys[0] == d.text_keys[1]), d.band_keys.shape
     ([4, 4, 1], True, (8, 3))
     """
-    batch = shingle_batch(normalize_batch(texts), params.shingle_size, params.min_words)
+    batch = shingle_buffer(normalize_buffer(texts), params.shingle_size, params.min_words)
     signatures = sign_flat(batch.values, batch.offsets, params.num_perm, params.seed, use=params.bands * params.rows)
     keys = band_keys(signatures, params.bands, params.rows).T
     return Digest(batch.words.astype(np.int32), batch.text_keys, keys, batch.sentence_keys, batch.sentence_ids)

@@ -1,4 +1,8 @@
-"""Open HTML reports in the system's headless Chromium, driven by Playwright.
+"""Shared test settings, and HTML reports opened in the system's headless Chromium.
+
+Hypothesis's per-example deadline is off: the first example to reach a numba
+kernel pays for compiling it (or loading it from the cache), which is
+start-up time, not the behaviour under test.
 
 Playwright drives Debian's ``chromium`` package (``executable_path``); its own
 browser download (``playwright install``) is never used.  Without Chromium the
@@ -14,6 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("paradup", deadline=None)
+settings.load_profile("paradup")
 
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

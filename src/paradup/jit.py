@@ -1,0 +1,44 @@
+"""Compiled loops: numba's ``njit``, cached on disk where a cache can be kept.
+
+The stages' inner loops (hashing a batch's words and shingles, MinHash over
+a batch) run as numba kernels: plain functions of arrays, compiled once and
+kept in ``__pycache__`` (or numba's user cache) for later runs, so the same
+functions run in this process, in forked workers or on a distributed engine.
+
+A kernel is typed by what it is given: constants are numpy scalars of the
+kernel's width (``np.uint64``), because numba turns ``uint64`` mixed with a
+Python ``int`` into a float.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import numba
+
+F = TypeVar("F", bound=Callable)
+
+
+def kernel(fn: F) -> F:
+    """Compile ``fn`` with ``numba.njit``, with an on-disk cache unless no cache folder is writable.
+
+    >>> @kernel
+    ... def total(a):
+    ...     s = 0
+    ...     for x in a:
+    ...         s += x
+    ...     return s
+    >>> import numpy as np
+    >>> int(total(np.arange(5)))
+    10
+    """
+    try:
+        return numba.njit(cache=True, nogil=True)(fn)
+    except RuntimeError:  # numba finds no writable cache folder (a read-only install and home)
+        return numba.njit(nogil=True)(fn)
+
+
+def inline(fn: F) -> F:
+    """Compile a helper that kernels inline (never called from Python)."""
+    return numba.njit(inline="always")(fn)
