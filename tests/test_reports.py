@@ -178,6 +178,15 @@ def test_json_report_is_the_plain_data_of_to_dict(seed_report):
     assert json.loads(render(seed_report, "json", timings=False)) == to_dict(seed_report, timings=False)
 
 
+def test_json_lines_are_byte_for_byte_what_the_encoder_writes_of_the_items(any_report):
+    from paradup.reports.json import _cluster_lines, _clusters, _encoder, _match_lines, _matches
+
+    dump = _encoder()
+    assert list(_cluster_lines(any_report)) == [dump(c) for c in _clusters(any_report)]
+    assert list(_match_lines(any_report)) == [dump(m) for m in _matches(any_report)]
+    assert list(_cluster_lines(any_report, 1, 3)) == [dump(c) for c in _clusters(any_report, 1, 3)]
+
+
 def test_json_report_carries_timings_only_when_asked(seed_report):
     timed = json.loads(render(seed_report, "json", timings=True))["stats"]
     assert set(timed["seconds"]) >= {"sketch", "exact", "candidates", "verify", "clusters", "blocks"}

@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from html.parser import HTMLParser
-from pathlib import Path
 from types import MappingProxyType
 from typing import TextIO
 
@@ -168,11 +167,11 @@ def _no_documents_message(
 def _format_of(path: str) -> str | None:
     """Return the format of ``path`` by its extension, None if unknown.
 
-    >>> _format_of("notes/README"), _format_of("a.HTM"), _format_of("x.png")
-    ('text', 'html', None)
+    >>> _format_of("notes/README"), _format_of("a.HTM"), _format_of("x.png"), _format_of("v1.2/notes.")
+    ('text', 'html', None, 'text')
     """
-    suffix = Path(path).suffix.lower()
-    return "text" if not suffix else FORMATS.get(suffix)
+    suffix = os.path.splitext(path)[1].lower()  # what Path.suffix says, without building a Path
+    return "text" if len(suffix) < 2 else FORMATS.get(suffix)
 
 
 @dataclass
@@ -389,7 +388,7 @@ def _read_stream(stream: TextIO) -> tuple[str | None, str | None]:
 
 
 def _normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _read_jsonl(

@@ -64,6 +64,7 @@ def render_chunks(report: Report, timings: bool = True, jobs: int = 1) -> Iterat
     matches are written by ``jobs`` worker processes.
     """
     data = to_dict(report, timings, lazy=True)
+    data["clusters"], data["matches"] = _Lines(_cluster_lines(report)), _Lines(_match_lines(report))
     if jobs > 1 and len(report.clusters) + len(report.matches) >= _PARALLEL_ITEMS:
         # Several tasks a worker, so that the two finish together (a cluster costs about three matches).
         parts = [("clusters", *s) for s in slices(len(report.clusters), 4 * jobs)]
@@ -77,8 +78,7 @@ def render_chunks(report: Report, timings: bool = True, jobs: int = 1) -> Iterat
 
 def _list_text(report: Report, part: tuple[str, int, int]) -> str:
     key, start, stop = part
-    items = _clusters(report, start, stop) if key == "clusters" else _matches(report, start, stop)
-    return ",\n".join(map(_encoder(), items))
+    return ",\n".join((_cluster_lines if key == "clusters" else _match_lines)(report, start, stop))
 
 
 def render_dict(data: dict) -> str:
@@ -94,6 +94,15 @@ def _chunks(data: dict, written: dict[str, str] | None = None) -> Iterator[str]:
         head = ",\n" if n else ""
         if written and key in written:
             yield f"{head}{dump(key)}: [\n{written[key]}\n]" if written[key] else f"{head}{dump(key)}: []"
+        elif isinstance(value, _Lines):  # items written already
+            first = next(value, _NONE)
+            if first is _NONE:
+                yield f"{head}{dump(key)}: []"
+                continue
+            yield f"{head}{dump(key)}: [\n{first}"
+            while batch := list(islice(value, _CHUNK_ITEMS)):
+                yield ",\n" + ",\n".join(batch)
+            yield "\n]"
         elif isinstance(value, (list, Iterator)):
             items = iter(value)
             first = next(items, _NONE)
@@ -129,6 +138,63 @@ def _encoder():
         return "".join(make(value, 0))
 
     return dump
+
+
+class _Lines:
+    """An iterator of list items already written as JSON text."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+
+    def __iter__(self) -> Iterator[str]:
+        return self._lines
+
+    def __next__(self) -> str:
+        return next(self._lines)
+
+
+def _cluster_lines(report: Report, first: int = 0, stop: int | None = None) -> Iterator[str]:
+    """Yield what the encoder writes of each of :func:`_clusters`' items, formatted directly (3x faster)."""
+    ids = [encode_basestring(d.id) for d in report.documents]
+    clusters = report.clusters[first:stop]
+    for start in range(0, len(clusters), _CHUNK_ITEMS):
+        batch = clusters[start : start + _CHUNK_ITEMS]
+        places = iter(report.places([m for c in batch for m in c.members]))
+        reps = report.places([c.representative for c in batch])
+        for c, rep in zip(batch, reps):
+            members = []
+            for gid in c.members:
+                p = next(places)
+                text = report.text(gid)
+                members.append(
+                    f'{{"doc": {ids[p.doc]}, "index": {p.index}, "line_start": {p.line_start}, "line_end": {p.line_end}, '
+                    f'"char_start": {p.char_start}, "char_end": {p.char_end}, "words": {len(text.split())}, '
+                    f'"preview": {encode_basestring(preview(text))}}}'
+                )
+            yield (f'{{"id": {c.id}, "kind": {encode_basestring(c.kind)}, "size": {len(c.members)}, '
+                   f'"weakest": {_number(c.weakest)}, "members": [{", ".join(members)}], '
+                   f'"representative": {{"doc": {ids[rep.doc]}, "index": {rep.index}}}}}')
+
+
+def _match_lines(report: Report, first: int = 0, stop: int | None = None) -> Iterator[str]:
+    """Yield what the encoder writes of each of :func:`_matches`' items, formatted directly."""
+    ids = [encode_basestring(d.id) for d in report.documents]
+    matches = report.matches[first:stop]
+    for start in range(0, len(matches), _CHUNK_ITEMS):
+        batch = matches[start : start + _CHUNK_ITEMS]
+        a_sides = report.places([m.a for m in batch])
+        b_sides = report.places([m.b for m in batch])
+        for m, a, b in zip(batch, a_sides, b_sides):
+            contained = "null" if m.contained is None else encode_basestring(m.contained)
+            yield (f'{{"a": {{"doc": {ids[a.doc]}, "index": {a.index}, "line_start": {a.line_start}}}, '
+                   f'"b": {{"doc": {ids[b.doc]}, "index": {b.index}, "line_start": {b.line_start}}}, '
+                   f'"kind": {encode_basestring(m.kind)}, "similarity": {_number(m.similarity)}, '
+                   f'"jaccard": {_number(m.jaccard)}, "containment": {_number(m.containment)}, "contained": {contained}}}')
+
+
+def _number(x: float) -> str:
+    """Write a finite score as the JSON encoder does (``float.__repr__``; an int as an int)."""
+    return float.__repr__(x) if isinstance(x, float) else int.__repr__(x)
 
 
 def _member(report: Report, gid: int, p: Place) -> dict:
