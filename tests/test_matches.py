@@ -64,3 +64,41 @@ def test_word_diff_rebuilds_both_texts(a, b):
     ops = word_diff(a, b)
     assert " ".join(x for _, x, _ in ops if x) == a
     assert " ".join(y for _, _, y in ops if y) == b
+
+
+def check_batch_scores_equal_pair_scores(texts, pairs, shared, **kw):
+    from paradup.matches import _KINDS, score_pairs
+    from paradup.shingles import shingle_batch
+
+    params = Params(**kw)
+    values, offsets = shingle_batch(texts, params.shingle_size).flat_sets()
+    got = score_pairs(pairs, texts, values, offsets, params, shared)
+    for i, (a, b) in enumerate(pairs.tolist()):
+        want = score_pair(texts[a], texts[b], values[offsets[a] : offsets[a + 1]], values[offsets[b] : offsets[b + 1]], params)
+        kind = want.kind or ("passage" if shared[i] else None)
+        assert (got.similarity[i], got.jaccard[i], got.containment[i], _KINDS[got.kind[i]]) == (
+            want.similarity, want.jaccard, want.containment, kind)
+        if kind == "containment":
+            assert ("a" if got.smaller_a[i] else "b") == want.contained
+
+
+def test_batch_scores_equal_pair_scores_on_every_pair_of_the_seed_article():
+    from pathlib import Path
+
+    from paradup.paragraphs import split_paragraphs
+
+    article = Path(__file__).parent / "data" / "peru-protests-article.txt"
+    texts = [normalize(p.text) for p in split_paragraphs(article.read_text(encoding="utf-8"))]
+    n = len(texts)
+    pairs = np.array([(a, b) for a in range(n) for b in range(a + 1, n)])
+    shared = np.arange(len(pairs)) % 3 == 0
+    check_batch_scores_equal_pair_scores(texts, pairs, shared)
+    check_batch_scores_equal_pair_scores(texts, pairs, shared, min_similarity=0.3, min_containment=0.2, min_jaccard=0.1)
+
+
+@given(st.lists(words | st.just(""), min_size=2, max_size=8), st.data())
+def test_batch_scores_equal_pair_scores_on_random_texts(texts, data):
+    n = len(texts)
+    pairs = np.array(data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), min_size=1, max_size=20)))
+    shared = np.array(data.draw(st.lists(st.booleans(), min_size=len(pairs), max_size=len(pairs))))
+    check_batch_scores_equal_pair_scores(texts, pairs, shared, min_similarity=0.5, min_jaccard=0.3, min_containment=0.5)

@@ -20,12 +20,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
 from paradup.model import Match, Params
 from paradup.normalize import normalize, split_sentences
-from paradup.shingles import containment, jaccard, overlap
+from paradup.shingles import containment, jaccard, overlap, overlaps
 from paradup.sketch import CHUNK, shingle_texts
 
 # Below this size ratio (smaller / larger shingle set) a pair whose smaller
@@ -70,6 +70,57 @@ def score_pair(text_a: str, text_b: str, set_a: np.ndarray, set_b: np.ndarray, p
     return Scores(sim, jac, con, None)
 
 
+_KINDS = (None, "exact", "near", "containment", "passage")  # the codes of PairScores.kind
+
+
+@dataclass(frozen=True)
+class PairScores:
+    """:func:`score_pair` of many pairs, as arrays: ``kind`` codes index ``_KINDS``
+    (0 rejected), ``smaller_a`` says the containment's contained side is ``a``."""
+
+    similarity: np.ndarray
+    jaccard: np.ndarray
+    containment: np.ndarray
+    kind: np.ndarray
+    smaller_a: np.ndarray
+
+
+def score_pairs(pairs: np.ndarray, texts: Sequence[str], set_values: np.ndarray, set_offsets: np.ndarray,
+                params: Params, shared: np.ndarray | None = None) -> PairScores:
+    """Score many pairs at once, as :func:`score_pair` scores each (a test checks they agree).
+
+    Sets are stored flat (:meth:`paradup.shingles.ShingleBatch.flat_sets`);
+    similarities come from rapidfuzz's ``cpdist``, overlaps from one compiled
+    merge walk, verdicts from numpy.  A pair that is neither a near copy nor a
+    containment but ``shared`` a long sentence is a ``passage``.
+
+    >>> from paradup.shingles import shingle_batch
+    >>> texts = ["a b c d e f", "a b c d e f g", "x y z"]
+    >>> values, offsets = shingle_batch(texts, 3).flat_sets()
+    >>> s = score_pairs(np.array([[0, 1], [0, 2]]), texts, values, offsets, Params())
+    >>> [_KINDS[k] for k in s.kind], s.jaccard.tolist()
+    (['near', None], [0.8, 0.0])
+    """
+    n = len(pairs)
+    left, right = [texts[i] for i in pairs[:, 0].tolist()], [texts[i] for i in pairs[:, 1].tolist()]
+    sim = process.cpdist(left, right, scorer=fuzz.ratio, dtype=np.float64, workers=1) / 100.0 if n else np.zeros(0)
+    sizes = np.diff(set_offsets)
+    size_a, size_b = sizes[pairs[:, 0]], sizes[pairs[:, 1]]
+    inter = overlaps(set_values, set_offsets, pairs)
+    union, small, large = size_a + size_b - inter, np.minimum(size_a, size_b), np.maximum(size_a, size_b)
+    jac = np.divide(inter, union, out=np.ones(n), where=union > 0)  # two empty sets: 1
+    con = np.divide(inter, small, out=np.zeros(n), where=small > 0)
+    exact = np.fromiter((x == y for x, y in zip(left, right)), dtype=bool, count=n)
+    contained = ~exact & (con >= params.min_containment) & (small < _CONTAINMENT_SKEW * large)
+    near = ~exact & ~contained & ((sim >= params.min_similarity) | (jac >= params.min_jaccard))
+    kind = np.zeros(n, dtype=np.int8)
+    if shared is not None:
+        kind[shared] = 4
+    kind[near], kind[contained], kind[exact] = 2, 3, 1
+    sim[exact], jac[exact], con[exact] = 1.0, 1.0, 1.0
+    return PairScores(sim, jac, con, kind, size_a < size_b)
+
+
 def verify_candidates(
     pairs: np.ndarray,
     texts: Sequence[str],
@@ -96,31 +147,85 @@ def verify_candidates(
     >>> [m.kind for m in verify_candidates(np.array([[0, 1]]), texts, sets, Params(), np.array([True]))]
     ['passage']
     """
-    out = []
-    flags = np.zeros(len(pairs), dtype=bool) if shared is None else shared
-    for (a, b), passage in zip(pairs.tolist(), flags.tolist()):
-        s = score_pair(texts[a], texts[b], sets[a], sets[b], params)
-        kind = s.kind or ("passage" if passage else None)
-        if kind is not None:
-            out.append(Match(a, b, kind, _r(s.similarity), _r(s.jaccard), _r(s.containment), s.contained))
-    return out
+    offsets = np.concatenate(([0], np.cumsum([s.size for s in sets]))).astype(np.int64)
+    values = np.concatenate(sets).astype(np.uint32) if len(sets) else np.zeros(0, dtype=np.uint32)
+    return _matches(pairs, texts, values, offsets, params, shared)
 
 
-def verify_texts(pairs: np.ndarray, texts: Sequence[str], params: Params, shared: np.ndarray | None = None) -> list[Match]:
-    """Normalise and shingle paragraph ``texts`` (as written), then :func:`verify_candidates`.
+@dataclass(frozen=True)
+class Verified:
+    """The pairs that verified, as arrays: ``a``, ``b``, ``kind`` codes (``_KINDS``),
+    scores rounded as reported, and whether ``a`` is a containment's smaller side."""
+
+    a: np.ndarray
+    b: np.ndarray
+    kind: np.ndarray
+    similarity: np.ndarray
+    jaccard: np.ndarray
+    containment: np.ndarray
+    smaller_a: np.ndarray
+
+    def renamed(self, ids: np.ndarray) -> Verified:
+        """Return the same pairs with ``a`` and ``b`` mapped through ``ids``."""
+        return Verified(ids[self.a], ids[self.b], self.kind, self.similarity, self.jaccard, self.containment,
+                        self.smaller_a)
+
+    @staticmethod
+    def concat(parts: Sequence[Verified]) -> Verified:
+        """Join verified pairs, in order.
+
+        >>> Verified.concat([]).matches()
+        []
+        """
+        fields = ("a", "b", "kind", "similarity", "jaccard", "containment", "smaller_a")
+        types = (np.int64, np.int64, np.int8, np.float64, np.float64, np.float64, bool)
+        return Verified(*(np.concatenate([getattr(p, f) for p in parts]) if parts else np.zeros(0, t)
+                          for f, t in zip(fields, types)))
+
+    def matches(self) -> list[Match]:
+        """Return the pairs as :class:`Match` objects."""
+        rows = zip(self.a.tolist(), self.b.tolist(), self.kind.tolist(), self.similarity.tolist(),
+                   self.jaccard.tolist(), self.containment.tolist(), self.smaller_a.tolist())
+        return [Match(a, b, _KINDS[k], sim, jac, con, ("a" if smaller_a else "b") if k == 3 else None)
+                for a, b, k, sim, jac, con, smaller_a in rows]
+
+
+def _verified(pairs, texts, values, offsets, params, shared) -> Verified:
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    s = score_pairs(pairs, texts, values, offsets, params, shared)
+    keep = np.flatnonzero(s.kind)
+
+    def rounded(x: np.ndarray) -> np.ndarray:  # Python's round, as reports always had it
+        return np.array([_r(v) for v in x[keep].tolist()], dtype=np.float64)
+
+    return Verified(pairs[keep, 0], pairs[keep, 1], s.kind[keep], rounded(s.similarity), rounded(s.jaccard),
+                    rounded(s.containment), s.smaller_a[keep])
+
+
+def _matches(pairs, texts, values, offsets, params, shared) -> list[Match]:
+    return _verified(pairs, texts, values, offsets, params, shared).matches()
+
+
+def verify_texts(pairs: np.ndarray, texts: Sequence[str], params: Params, shared: np.ndarray | None = None) -> Verified:
+    """Normalise and shingle paragraph ``texts`` (as written), then verify ``pairs`` of them.
 
     >>> t = ["The talks in the capital will resume next week, officials said.",
     ...      "The talks in the capital will resume next week, officials said on Monday."]
-    >>> [(m.kind, m.similarity) for m in verify_texts(np.array([[0, 1]]), t, Params())]
+    >>> [(m.kind, m.similarity) for m in verify_texts(np.array([[0, 1]]), t, Params()).matches()]
     [('near', 0.9242)]
     """
     norms: list[str] = []
-    sets: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    sizes: list[np.ndarray] = []
     for start in range(0, len(texts), CHUNK):
         batch_norms, batch = shingle_texts(texts[start : start + CHUNK], params)
         norms += batch_norms
-        sets += batch.sets()
-    return verify_candidates(pairs, norms, sets, params, shared)
+        batch_values, batch_offsets = batch.flat_sets()
+        values.append(batch_values)
+        sizes.append(np.diff(batch_offsets))
+    offsets = np.concatenate(([0], np.cumsum(np.concatenate(sizes)))).astype(np.int64) if sizes else np.zeros(1, np.int64)
+    flat = np.concatenate(values) if values else np.zeros(0, dtype=np.uint32)
+    return _verified(pairs, norms, flat, offsets, params, shared)
 
 
 def word_diff(text_a: str, text_b: str) -> list[tuple[str, str, str]]:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from paradup.jit import inline, kernel
+from paradup.jit import inline, kernel, on_warm_up
 
 # Typographic quotes and dashes fold to their ASCII forms before punctuation
 # is dropped, so "Peru’s" and "Peru's" normalise alike.
@@ -174,3 +174,6 @@ def _normalize_ascii_kernel(b, out):  # pragma: no cover - compiled; tested agai
 @inline
 def _alnum(c):
     return 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122
+
+
+on_warm_up(lambda: normalize_buffer(["A"]))

@@ -44,6 +44,9 @@ def map_shared(func: Callable[[Any, Any], T], shared: Any, parts: Sequence[Any],
     """
     if jobs <= 1 or len(parts) <= 1 or not can_fork():
         return [func(shared, part) for part in parts]
+    from paradup.jit import warm_up
+
+    warm_up()  # compiled once here, inherited by every worker
     global _SHARED
     _SHARED = (func, shared)
     try:

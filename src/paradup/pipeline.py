@@ -30,7 +30,7 @@ from paradup.blocks import Link, find_blocks
 from paradup.candidates import band_candidates, group_pairs, unique_pairs
 from paradup.clusters import cluster_matches
 from paradup.exact import Nodes, group_exact, group_keys
-from paradup.matches import verify_texts
+from paradup.matches import Verified, verify_texts
 from paradup.model import Cluster, Document, InputProblem, Match, Params, Report
 from paradup.normalize import normalize
 from paradup.paragraphs import ParagraphTable
@@ -162,16 +162,15 @@ def verify_nodes(table: ParagraphTable, nodes: Nodes, pairs: np.ndarray, shared:
     jobs = jobs if len(pairs) >= _PARALLEL_PAIRS else 1
     parts = slices(len(pairs), 4 * jobs, most=_VERIFY_PART)  # several tasks a worker: balanced
     found = map_shared(_verify_part, (table, nodes.reps, pairs, shared, params), parts, jobs)
-    return [m for part in found for m in part]
+    return Verified.concat(found).matches()
 
 
-def _verify_part(state, part: tuple[int, int]) -> list[Match]:
+def _verify_part(state, part: tuple[int, int]) -> Verified:
     table, reps, pairs, shared, params = state
     pairs = pairs[part[0] : part[1]]
     involved, local = np.unique(pairs, return_inverse=True)
     texts = [table.text(p) for p in reps[involved].tolist()]
-    found = verify_texts(local.reshape(-1, 2), texts, params, shared[part[0] : part[1]])
-    return [_moved(m, int(involved[m.a]), int(involved[m.b])) for m in found]
+    return verify_texts(local.reshape(-1, 2), texts, params, shared[part[0] : part[1]]).renamed(involved)
 
 
 def build_clusters(nodes: Nodes, node_matches: Sequence[Match], params: Params) -> list[Cluster]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from paradup.jit import inline, kernel
+from paradup.jit import inline, kernel, on_warm_up
 
 _MASK = (1 << 64) - 1
 _B = 0x100000001B3
@@ -118,11 +118,22 @@ class ShingleBatch:
         >>> [s.size for s in b.sets()] == [b.set(i).size for i in range(3)] == [3, 0, 1]
         True
         """
-        owner = np.repeat(np.arange(self.offsets.size - 1, dtype=np.uint64), np.diff(self.offsets))
+        values, offsets = self.flat_sets()
+        return np.split(values, offsets[1:-1])
+
+    def flat_sets(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return every paragraph's :meth:`set` stored flat: ``values[offsets[i]:offsets[i + 1]]``.
+
+        >>> values, offsets = shingle_batch(["a b c a b c", "", "x y z"], 3).flat_sets()
+        >>> offsets.tolist()
+        [0, 3, 3, 4]
+        """
+        n = self.offsets.size - 1
+        owner = np.repeat(np.arange(n, dtype=np.uint64), np.diff(self.offsets))
         keys = np.sort((owner << np.uint64(32)) | self.values.astype(np.uint64))
         keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if keys.size else keys
-        bounds = np.searchsorted(keys >> np.uint64(32), np.arange(1, self.offsets.size - 1, dtype=np.uint64))
-        return np.split((keys & np.uint64(0xFFFFFFFF)).astype(np.uint32), bounds)
+        offsets = np.searchsorted(keys >> np.uint64(32), np.arange(n + 1, dtype=np.uint64))
+        return (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32), offsets.astype(np.int64)
 
 
 def shingle_batch(marked: Sequence[str], size: int, min_words: int = 8) -> ShingleBatch:
@@ -253,6 +264,9 @@ def _hash_words(buf, size, min_words, mult):  # pragma: no cover - compiled; tes
     return values[:n_values].copy(), offsets, words, keys[:n_keys].copy(), key_para[:n_keys].copy(), text_keys
 
 
+on_warm_up(lambda: (shingle_batch(["a"], 3), shingle_buffer(np.zeros(1, dtype=np.uint8), 3)))  # read-only, writable
+
+
 def shingle_set(normalized: str, size: int) -> np.ndarray:
     """Return the sorted, distinct shingle hashes of one normalised text (uint32).
 
@@ -279,6 +293,33 @@ def overlap(a: np.ndarray, b: np.ndarray) -> int:
     return int(np.count_nonzero(b[at] == a))
 
 
+def overlaps(values: np.ndarray, offsets: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Return :func:`overlap` of the sets of each pair, sets stored flat as :meth:`ShingleBatch.flat_sets` gives them.
+
+    >>> values, offsets = np.array([1, 2, 3, 2, 3, 4, 9], dtype=np.uint32), np.array([0, 3, 7])
+    >>> overlaps(values, offsets, np.array([[0, 1], [1, 1]])).tolist()
+    [2, 4]
+    """
+    return _overlaps(values, np.asarray(offsets, dtype=np.int64), np.asarray(pairs, dtype=np.int64).reshape(-1, 2))
+
+
+@kernel
+def _overlaps(values, offsets, pairs):  # pragma: no cover - compiled; tested against overlap
+    out = np.zeros(pairs.shape[0], np.int64)
+    for k in range(pairs.shape[0]):
+        i, i_end = offsets[pairs[k, 0]], offsets[pairs[k, 0] + 1]
+        j, j_end = offsets[pairs[k, 1]], offsets[pairs[k, 1] + 1]
+        shared = 0
+        while i < i_end and j < j_end:  # a merge walk over two sorted sets
+            x, y = values[i], values[j]
+            if x == y:
+                shared += 1
+            i += x <= y
+            j += y <= x
+        out[k] = shared
+    return out
+
+
 def jaccard(a: np.ndarray, b: np.ndarray, inter: int | None = None) -> float:
     """Return the exact Jaccard similarity of two sorted, distinct hash sets.
 
@@ -301,3 +342,6 @@ def containment(a: np.ndarray, b: np.ndarray, inter: int | None = None) -> float
     if small == 0:
         return 0.0
     return (overlap(a, b) if inter is None else inter) / small
+
+
+on_warm_up(lambda: overlaps(np.zeros(1, dtype=np.uint32), np.zeros(2, dtype=np.int64), np.zeros((1, 2), dtype=np.int64)))

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from paradup.jit import kernel
+from paradup.jit import kernel, on_warm_up
 
 _EMPTY = np.uint32(0xFFFFFFFF)
 
@@ -113,3 +113,6 @@ def _sign(values, offsets, a, b, out):  # pragma: no cover - compiled; tested ag
                 v = np.uint32(a[j] * h + b[j])
                 if v < row[j]:
                     row[j] = v
+
+
+on_warm_up(lambda: sign_flat(np.zeros(1, dtype=np.uint32), np.array([0, 1]), 2, 1))
