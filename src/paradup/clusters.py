@@ -46,6 +46,7 @@ def cluster_matches(n: int, matches: Sequence[Match], params: Params) -> list[No
     size = [1] * n
     weakest = [1.0] * n
     kinds: dict[int, set[str]] = {}
+    strength = [m.strength for m in matches]
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -53,31 +54,29 @@ def cluster_matches(n: int, matches: Sequence[Match], params: Params) -> list[No
             x = parent[x]
         return x
 
-    def join(child: int, root: int, match: Match) -> None:
+    def join(child: int, root: int, i: int) -> None:
         parent[child] = root
         size[root] += size[child]
-        weakest[root] = min(weakest[root], weakest[child], match.strength)
-        kinds.setdefault(root, set()).update(kinds.pop(child, set()) | {match.kind})
+        weakest[root] = min(weakest[root], weakest[child], strength[i])
+        kinds.setdefault(root, set()).update(kinds.pop(child, set()) | {matches[i].kind})
 
-    core = [m for m in matches if m.kind == "near" and m.similarity >= params.core_similarity]
-    for m in sorted(core, key=_order):
-        ra, rb = find(m.a), find(m.b)
+    def in_order(ids: list[int]) -> list[int]:  # strongest first, then by ids
+        return sorted(ids, key=lambda i: (-strength[i], matches[i].a, matches[i].b))
+
+    core = [m.kind == "near" and m.similarity >= params.core_similarity for m in matches]
+    for i in in_order([i for i, c in enumerate(core) if c]):
+        ra, rb = find(matches[i].a), find(matches[i].b)
         if ra != rb:
-            join(max(ra, rb), min(ra, rb), m)
+            join(max(ra, rb), min(ra, rb), i)
     leaf = [False] * n
-    core_set = set(core)
-    for m in sorted((m for m in matches if m not in core_set), key=_order):
-        joiner, target = _attach(m, find, size, leaf)
+    for i in in_order([i for i, c in enumerate(core) if not c]):
+        joiner, target = _attach(matches[i], find, size, leaf)
         if joiner is None:
             continue
-        join(joiner, find(target), m)
+        join(joiner, find(target), i)
         leaf[joiner] = True
     touched = sorted({m.a for m in matches} | {m.b for m in matches})
     return _collect(touched, find, weakest, kinds)
-
-
-def _order(m: Match) -> tuple[float, int, int]:
-    return (-m.strength, m.a, m.b)
 
 
 def _attach(m: Match, find, size: list[int], leaf: list[bool]) -> tuple[int | None, int]:

@@ -178,7 +178,10 @@ def build_clusters(nodes: Nodes, node_matches: Sequence[Match], params: Params) 
     grouped = cluster_matches(nodes.count, node_matches, params)
     in_cluster = np.zeros(nodes.count, dtype=bool)
     in_cluster[[n for c in grouped for n in c.nodes]] = True
-    out = [(tuple(sorted(p for n in c.nodes for p in nodes.members(n))), c.kind, c.weakest) for c in grouped]
+    ends = np.cumsum([len(c.nodes) for c in grouped]).tolist()
+    expanded = nodes.members_of(np.array([n for c in grouped for n in c.nodes], dtype=np.int64))
+    out = [(tuple(sorted(p for members in expanded[end - len(c.nodes) : end] for p in members)), c.kind, c.weakest)
+           for c, end in zip(grouped, ends)]
     alone = nodes.repeated()  # exact-only groups: one node each, its paragraphs already in corpus order
     out += [(members, "exact", 1.0) for members in nodes.members_of(alone[~in_cluster[alone]])]
     out.sort(key=lambda c: c[0][0])

@@ -109,7 +109,8 @@ class Digest:
 
     ``words[i]`` is paragraph ``i``'s word count; ``text_keys[i]`` hashes its
     normalised text (equal texts, equal keys; 0 for no words);
-    ``band_keys[:, i]`` are its LSH band keys (band-major, ``[bands, n]``);
+    ``band_keys[:, i]`` are its LSH band keys (band-major, ``[bands, n]``; a
+    :class:`BandKeys` when joined from blocks);
     ``sentence_keys`` hash its long sentences, ``sentence_ids`` say whose.
     The signatures themselves are not kept: banding is all a scan needs of
     them, and they are 512 bytes a paragraph.
@@ -117,7 +118,7 @@ class Digest:
 
     words: np.ndarray
     text_keys: np.ndarray
-    band_keys: np.ndarray
+    band_keys: np.ndarray | BandKeys
     sentence_keys: np.ndarray
     sentence_ids: np.ndarray
 
@@ -138,22 +139,54 @@ def digest_texts(texts: Sequence[str], params: Params) -> Digest:
     return Digest(batch.words.astype(np.int32), batch.text_keys, keys, batch.sentence_keys, batch.sentence_ids)
 
 
+class BandKeys:
+    """Band-major LSH keys ``[bands, n]`` kept as the blocks of columns they were made in.
+
+    Joining the blocks of a million paragraphs would write 176 MB of fresh
+    memory in one process (1 s here); ``keys[band]`` joins one band's row
+    when it is asked for, in whichever worker groups that band.
+
+    >>> keys = BandKeys([np.array([[1], [2]], dtype=np.uint64), np.array([[3, 4], [5, 6]], dtype=np.uint64)])
+    >>> keys.shape, keys[1].tolist(), np.asarray(keys).tolist()
+    ((2, 3), [2, 5, 6], [[1, 3, 4], [2, 5, 6]])
+    """
+
+    def __init__(self, blocks: Sequence[np.ndarray]) -> None:
+        self.blocks = [b for b in blocks if b.shape[1]]
+        bands = blocks[0].shape[0] if blocks else 0
+        self.shape = (bands, sum(b.shape[1] for b in blocks))
+
+    def __getitem__(self, band: int) -> np.ndarray:
+        if not self.blocks:
+            return np.zeros(0, dtype=np.uint64)
+        return np.concatenate([b[band] for b in self.blocks])
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        joined = np.concatenate(self.blocks, axis=1) if self.blocks else np.zeros(self.shape, dtype=np.uint64)
+        return joined if dtype is None else joined.astype(dtype)
+
+
 def concat_digests(parts: list[Digest], bands: int) -> Digest:
-    """Join digests of consecutive batches into one, ids shifted to match; ``parts`` is emptied."""
+    """Join digests of consecutive batches into one, ids shifted to match; ``parts`` is emptied.
+
+    The band keys stay in their blocks (:class:`BandKeys`).
+    """
     n = sum(len(p) for p in parts)
     k = sum(p.sentence_keys.size for p in parts)
     words, text_keys = np.empty(n, np.int32), np.empty(n, np.uint64)
-    keys = np.empty((bands, n), np.uint64)
     sentence_keys, sentence_ids = np.empty(k, np.uint64), np.empty(k, np.int64)
+    blocks = []
     at = key_at = 0
     parts.reverse()  # pop from the end, in input order
     while parts:
         p = parts.pop()
         m, s = len(p), p.sentence_keys.size
-        words[at : at + m], text_keys[at : at + m], keys[:, at : at + m] = p.words, p.text_keys, p.band_keys
+        words[at : at + m], text_keys[at : at + m] = p.words, p.text_keys
+        blocks += p.band_keys.blocks if isinstance(p.band_keys, BandKeys) else [p.band_keys]
         sentence_keys[key_at : key_at + s], sentence_ids[key_at : key_at + s] = p.sentence_keys, p.sentence_ids + at
         at, key_at = at + m, key_at + s
-    return Digest(words, text_keys, keys, sentence_keys, sentence_ids)
+    return Digest(words, text_keys, BandKeys(blocks) if blocks else np.zeros((bands, 0), np.uint64), sentence_keys,
+                  sentence_ids)
 
 
 def cut_and_digest(texts: Sequence[str], first_doc: int, params: Params) -> tuple[ParagraphTable, Digest]:
