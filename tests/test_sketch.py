@@ -6,7 +6,7 @@ from planted import build
 from paradup import Document, Params, find_duplicates, pipeline, sketch
 from paradup.candidates import band_keys
 from paradup.exact import group_exact, group_keys
-from paradup.paragraphs import ParagraphTable, split_paragraphs
+from paradup.paragraphs import ParagraphTable, cut_documents, split_paragraphs
 from paradup.sketch import (
     CHUNK,
     concat_digests,
@@ -90,3 +90,18 @@ def test_equal_text_keys_mean_equal_normalised_texts():
     assert by_key.repeated().size >= 100  # the upper-cased and re-punctuated copies
     assert by_key.node_of[-5] == by_key.node_of[-4] == by_key.node_of[-3] != by_key.node_of[-2]  # non-ASCII path
     assert by_key.node_of[-2] == by_key.node_of[-1]
+
+
+def test_ascii_documents_take_the_compiled_cutter_and_digest_as_the_python_path(monkeypatch):
+    planted, _ = corpus_texts(12)
+    texts = list(planted.texts.values()) + [
+        "A line\nwrapped, with a hyphen-\nated word.\n\nand a stray\n\nbreak here.\n\nEnd.", "Tabs\tand\x0bother\x1c spaces.", ""]
+    assert all(t.isascii() for t in texts)
+    params = Params()
+    monkeypatch.setattr(sketch, "CHUNK", 7)  # batches end inside documents
+    table, fast = cut_and_digest(texts, 3, params)
+    want_table, found = cut_documents(texts, 3)
+    slow = concat_digests([digest_texts(found[i : i + 7], params) for i in range(0, len(found), 7)], params.bands)
+    assert table == want_table and len(table) > 100
+    for field in ("words", "text_keys", "band_keys", "sentence_keys", "sentence_ids"):
+        assert np.array_equal(getattr(fast, field), getattr(slow, field)), field

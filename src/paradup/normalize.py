@@ -101,7 +101,7 @@ def normalize_buffer(texts: Sequence[str]) -> np.ndarray:
     if not joined.isascii():
         joined = joined.translate(_FOLD)  # every folded character is outside ASCII
     if joined.isascii():
-        return _normalize_ascii_buffer(np.frombuffer(joined.encode("ascii"), dtype=np.uint8))
+        return normalize_ascii(np.frombuffer(joined.encode("ascii"), dtype=np.uint8))
     folded = joined.split(PARAGRAPH)
     ascii_ids = [i for i, t in enumerate(folded) if t.isascii()]
     out = [""] * len(texts)
@@ -116,10 +116,15 @@ def normalize_buffer(texts: Sequence[str]) -> np.ndarray:
 
 def _normalize_ascii(batch: bytes) -> bytes:
     """Normalise ASCII paragraphs joined by NUL bytes, marking sentence ends; NULs are kept."""
-    return _normalize_ascii_buffer(np.frombuffer(batch, dtype=np.uint8)).tobytes()
+    return normalize_ascii(np.frombuffer(batch, dtype=np.uint8)).tobytes()
 
 
-def _normalize_ascii_buffer(b: np.ndarray) -> np.ndarray:
+def normalize_ascii(b: np.ndarray) -> np.ndarray:
+    """Normalise ASCII paragraphs given as bytes, NUL between them (NUL and SOH nowhere else).
+
+    >>> normalize_ascii(np.frombuffer(b"It's  HERE. Now\\x00two", dtype=np.uint8)).tobytes()
+    b'its here\\x01now\\x00two'
+    """
     out = np.empty(b.size, dtype=np.uint8)
     return out[: _normalize_ascii_kernel(b, out)]
 
