@@ -33,8 +33,29 @@ class Link:
     strength: float
 
 
+@dataclass(frozen=True)
+class Links:
+    """Many links as arrays: ``p[i] < q[i]`` linked with ``strength[i]`` (what a scan makes)."""
+
+    p: np.ndarray
+    q: np.ndarray
+    strength: np.ndarray
+
+    @staticmethod
+    def of(links: Sequence[Link]) -> Links:
+        """Return ``links`` as arrays.
+
+        >>> Links.of([Link(1, 4, 0.9)]).q.tolist()
+        [4]
+        """
+        n = len(links)
+        return Links(np.fromiter((x.p for x in links), dtype=np.int64, count=n),
+                     np.fromiter((x.q for x in links), dtype=np.int64, count=n),
+                     np.fromiter((x.strength for x in links), dtype=np.float64, count=n))
+
+
 def find_blocks(
-    paragraphs: Sequence[Paragraph], links: Sequence[Link], params: Params, loose: Loose | None = None
+    paragraphs: Sequence[Paragraph], links: Sequence[Link] | Links, params: Params, loose: Loose | None = None
 ) -> list[Block]:
     """Return the blocks formed by ``links``, in corpus order of their first range.
 
@@ -48,18 +69,12 @@ def find_blocks(
     >>> (b.a.index_start, b.a.index_end, b.b.index_start, b.b.index_end)
     (0, 2, 4, 6)
     """
+    links = links if isinstance(links, Links) else Links.of(links)
     docs, indexes = columns(paragraphs)
     first = dict(zip(*(a.tolist() for a in np.unique(docs, return_index=True))))
     ends = (docs, len(paragraphs))
-    grids: dict[tuple[int, int], dict[tuple[int, int], float]] = {}
-    ps, qs = [link.p for link in links], [link.q for link in links]
-    for link, da, db, ia, ib in zip(links, docs[ps].tolist(), docs[qs].tolist(), indexes[ps].tolist(), indexes[qs].tolist()):
-        grid = grids.setdefault((da, db), {})
-        grid[(ia, ib)] = max(link.strength, grid.get((ia, ib), 0.0))
     found = []
-    for (da, db), grid in sorted(grids.items()):
-        if len(grid) < params.min_block:
-            continue  # most document pairs share one paragraph: no run to find
+    for (da, db), grid in _grids(docs, indexes, links, params.min_block):
         rows: dict[int, list[tuple[int, float]]] = {}
         for (i, j), s in grid.items():
             rows.setdefault(i, []).append((j, s))
@@ -69,6 +84,27 @@ def find_blocks(
                 found.append(block)
     found.sort(key=lambda b: (b[0].doc, b[0].index_start, b[1].doc, b[1].index_start))
     return [Block(i, a, b, pairs, sim) for i, (a, b, pairs, sim) in enumerate(found)]
+
+
+def _grids(docs: np.ndarray, indexes: np.ndarray, links: Links, min_block: int):
+    """Yield ``((da, db), {(i, j): strength})`` for each pair of documents with ``min_block`` linked pairs or more.
+
+    Points are ``(index in da, index in db)``, the strongest link kept for a
+    repeated point; most document pairs share one paragraph and are dropped
+    here, on arrays, before any Python object is made for them.
+    """
+    da, db, ia, ib = docs[links.p], docs[links.q], indexes[links.p], indexes[links.q]
+    order = np.lexsort((-links.strength, ib, ia, db, da))  # per point, its strongest link first
+    da, db, ia, ib, strength = da[order], db[order], ia[order], ib[order], links.strength[order]
+    new_point = np.ones(order.size, dtype=bool)
+    new_point[1:] = (da[1:] != da[:-1]) | (db[1:] != db[:-1]) | (ia[1:] != ia[:-1]) | (ib[1:] != ib[:-1])
+    da, db, ia, ib, strength = da[new_point], db[new_point], ia[new_point], ib[new_point], strength[new_point]
+    starts = np.flatnonzero(np.r_[True, (da[1:] != da[:-1]) | (db[1:] != db[:-1])]) if da.size else np.zeros(0, np.int64)
+    stops = np.r_[starts[1:], da.size].astype(np.int64)
+    for start, stop in zip(starts.tolist(), stops.tolist()):
+        if stop - start >= min_block:
+            points = zip(ia[start:stop].tolist(), ib[start:stop].tolist(), strength[start:stop].tolist())
+            yield (int(da[start]), int(db[start])), {(i, j): s for i, j, s in points}
 
 
 def _chains(grid: dict[tuple[int, int], float], params: Params) -> list[list[tuple[int, int]]]:

@@ -26,13 +26,13 @@ from contextlib import contextmanager
 import numpy as np
 from rapidfuzz import fuzz
 
-from paradup.blocks import Link, find_blocks
+from paradup.blocks import Links, find_blocks
 from paradup.candidates import band_candidates, group_pairs, unique_pairs
 from paradup.clusters import cluster_matches
 from paradup.exact import Nodes, group_exact, group_keys
 from paradup.matches import Verified, verify_texts
 from paradup.model import Cluster, Document, InputProblem, Match, Params, Report
-from paradup.normalize import normalize
+from paradup.normalize import SENTENCE, normalize_batch
 from paradup.paragraphs import ParagraphTable
 from paradup.parallel import gc_paused, map_shared, slices
 from paradup.sketch import Digest, paragraphs_and_digest
@@ -209,28 +209,44 @@ def _moved(m: Match, a: int, b: int) -> Match:
     return Match(a, b, m.kind, m.similarity, m.jaccard, m.containment, m.contained)
 
 
-def block_links(nodes: Nodes, node_matches: Sequence[Match], clusters: Sequence[Cluster], params: Params) -> list[Link]:
+def block_links(nodes: Nodes, node_matches: Sequence[Match], clusters: Sequence[Cluster], params: Params) -> Links:
     """Return every linked paragraph pair, skipping paragraphs whose cluster has
-    more than ``max_bucket`` members (boilerplate is reported by clusters, not blocks)."""
-    crowded = {p for c in clusters if len(c.members) > params.max_bucket for p in c.members}
+    more than ``max_bucket`` members (boilerplate is reported by clusters, not blocks).
+
+    Exact copies (the paragraphs of one node) are linked pairwise with strength
+    1, matched nodes member by member with the match's strength.
+    """
+    crowded = np.zeros(nodes.node_of.size, dtype=bool)
+    for c in clusters:
+        if len(c.members) > params.max_bucket:
+            crowded[list(c.members)] = True
     sizes = nodes.sizes
-
-    def small(node: int) -> bool:
-        return sizes[node] <= params.max_bucket and int(nodes.reps[node]) not in crowded
-
-    links = []
-    repeated = [node for node in nodes.repeated().tolist() if small(node)]
-    for members in nodes.members_of(np.array(repeated, dtype=np.int64)):
-        links += [Link(p, q, 1.0) for i, p in enumerate(members) for q in members[i + 1 :]]
-    for m in node_matches:
-        if small(m.a) and small(m.b):
-            links += [Link(min(p, q), max(p, q), m.strength) for p in nodes.members(m.a) for q in nodes.members(m.b)]
-    return links
+    small = (sizes <= params.max_bucket) & ~crowded[nodes.reps]
+    chunks = []
+    repeated = nodes.repeated()
+    repeated = repeated[small[repeated]]
+    for size in np.unique(sizes[repeated]).tolist():  # nodes of one size: all their pairs in one step
+        group = repeated[sizes[repeated] == size]
+        members = nodes.order[nodes.starts[group][:, None] + np.arange(size)]  # corpus order: p < q
+        i, j = np.triu_indices(size, k=1)
+        chunks.append((members[:, i].ravel(), members[:, j].ravel(), np.ones(group.size * i.size)))
+    a = np.fromiter((m.a for m in node_matches), dtype=np.int64, count=len(node_matches))
+    b = np.fromiter((m.b for m in node_matches), dtype=np.int64, count=len(node_matches))
+    strength = np.fromiter((m.strength for m in node_matches), dtype=np.float64, count=len(node_matches))
+    keep = small[a] & small[b]
+    a, b, strength = a[keep], b[keep], strength[keep]
+    count = sizes[a] * sizes[b]  # every member of one node against every member of the other
+    match = np.repeat(np.arange(a.size), count)
+    within = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    p = nodes.order[nodes.starts[a[match]] + within // sizes[b[match]]]
+    q = nodes.order[nodes.starts[b[match]] + within % sizes[b[match]]]
+    chunks.append((np.minimum(p, q), np.maximum(p, q), strength[match]))
+    return Links(*(np.concatenate([c[k] for c in chunks]) for k in range(3)))
 
 
 def _loose(table: ParagraphTable):
     def loose(p: int, q: int) -> float | None:
-        a, b = normalize(table.text(p)), normalize(table.text(q))
+        a, b = (n.replace(SENTENCE, " ") for n in normalize_batch([table.text(p), table.text(q)]))  # = normalize()
         if not a or not b:
             return None
         ratio = fuzz.ratio(a, b) / 100.0
