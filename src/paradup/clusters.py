@@ -21,6 +21,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from paradup.jit import inline, kernel
 from paradup.model import Match, Params
 
 
@@ -42,64 +45,115 @@ def cluster_matches(n: int, matches: Sequence[Match], params: Params) -> list[No
     >>> [c.nodes for c in cluster_matches(4, m, Params())]
     [(0, 1, 2)]
     """
-    parent = list(range(n))
-    size = [1] * n
-    weakest = [1.0] * n
-    kinds: dict[int, set[str]] = {}
-    strength = [m.strength for m in matches]
+    found = cluster_arrays(n, MatchArrays.of(matches), params)
+    nodes = found.nodes.tolist()
+    bounds = found.offsets.tolist()
+    return [NodeCluster(tuple(nodes[bounds[k] : bounds[k + 1]]), "containment" if found.containment[k] else "near",
+                        found.weakest[k]) for k in range(len(bounds) - 1)]
 
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
 
-    def join(child: int, root: int, i: int) -> None:
-        parent[child] = root
-        size[root] += size[child]
-        weakest[root] = min(weakest[root], weakest[child], strength[i])
-        kinds.setdefault(root, set()).update(kinds.pop(child, set()) | {matches[i].kind})
+@dataclass(frozen=True)
+class MatchArrays:
+    """The columns of many matches that clustering reads."""
 
-    def in_order(ids: list[int]) -> list[int]:  # strongest first, then by ids
-        return sorted(ids, key=lambda i: (-strength[i], matches[i].a, matches[i].b))
+    a: np.ndarray
+    b: np.ndarray
+    near: np.ndarray  # bool: a near match
+    containment: np.ndarray  # bool: a containment
+    contained_a: np.ndarray  # bool: a containment's smaller side is ``a``
+    similarity: np.ndarray
+    strength: np.ndarray
 
-    core = [m.kind == "near" and m.similarity >= params.core_similarity for m in matches]
-    for i in in_order([i for i, c in enumerate(core) if c]):
-        ra, rb = find(matches[i].a), find(matches[i].b)
-        if ra != rb:
-            join(max(ra, rb), min(ra, rb), i)
-    leaf = [False] * n
-    for i in in_order([i for i, c in enumerate(core) if not c]):
-        joiner, target = _attach(matches[i], find, size, leaf)
-        if joiner is None:
+    @staticmethod
+    def of(matches: Sequence[Match]) -> MatchArrays:
+        n = len(matches)
+
+        def column(get, dtype):
+            return np.fromiter(map(get, matches), dtype=dtype, count=n)
+
+        return MatchArrays(column(lambda m: m.a, np.int64), column(lambda m: m.b, np.int64),
+                           column(lambda m: m.kind == "near", bool), column(lambda m: m.kind == "containment", bool),
+                           column(lambda m: m.contained == "a", bool),
+                           column(lambda m: m.similarity, np.float64), column(lambda m: m.strength, np.float64))
+
+
+@dataclass(frozen=True)
+class ClusterArrays:
+    """Clusters over nodes: cluster ``k`` is ``nodes[offsets[k]:offsets[k + 1]]`` (ascending),
+    sorted by first node; ``containment[k]`` if a containment holds it; ``weakest[k]`` rounded."""
+
+    nodes: np.ndarray
+    offsets: np.ndarray
+    containment: np.ndarray
+    weakest: list[float]
+
+
+def cluster_arrays(n: int, m: MatchArrays, params: Params) -> ClusterArrays:
+    """:func:`cluster_matches` on arrays: links taken strongest first (then by ids), core links before marginal ones."""
+    core = m.near & (m.similarity >= params.core_similarity)
+    order = np.lexsort((m.b, m.a, -m.strength))
+    order = np.concatenate([order[core[order]], order[~core[order]]])
+    touched = np.unique(np.concatenate([m.a, m.b]))
+    roots, weakest, kinds = _union(n, m.a, m.b, m.containment, m.contained_a, m.strength, core, order, touched)
+    grouped = np.lexsort((touched, roots))
+    roots, members = roots[grouped], touched[grouped]
+    starts = np.flatnonzero(np.r_[True, roots[1:] != roots[:-1]]) if roots.size else np.zeros(0, np.int64)
+    sizes = np.diff(np.r_[starts, roots.size])
+    starts, sizes = starts[sizes > 1], sizes[sizes > 1]
+    by_first = np.argsort(members[starts], kind="stable")
+    starts, sizes = starts[by_first], sizes[by_first]
+    take = np.repeat(starts - np.r_[0, np.cumsum(sizes)[:-1]], sizes) + np.arange(int(sizes.sum()))
+    root_of = roots[starts]
+    return ClusterArrays(members[take], np.r_[0, np.cumsum(sizes)].astype(np.int64), (kinds[root_of] & 2) > 0,
+                         [round(w, 4) for w in weakest[root_of].tolist()])
+
+
+@kernel
+def _union(n, a, b, containment, contained_a, strength, core, order, touched):  # pragma: no cover - compiled
+    """Join nodes along the links in ``order``; return the root of each ``touched`` node, and each root's
+    weakest link and kinds (bit 1 near, bit 2 containment)."""
+    parent = np.arange(n)
+    size = np.ones(n, np.int64)
+    weakest = np.ones(n, np.float64)
+    kinds = np.zeros(n, np.uint8)
+    leaf = np.zeros(n, np.bool_)
+    for i in order:
+        if core[i]:
+            ra, rb = _find(parent, a[i]), _find(parent, b[i])
+            if ra != rb:
+                _join(parent, size, weakest, kinds, max(ra, rb), min(ra, rb), strength[i], containment[i])
             continue
-        join(joiner, find(target), i)
-        leaf[joiner] = True
-    touched = sorted({m.a for m in matches} | {m.b for m in matches})
-    return _collect(touched, find, weakest, kinds)
+        # A marginal link: it may attach a lone node to a node that did not join through such a link.
+        for option in range(2):
+            if containment[i]:
+                if option == 1:
+                    break
+                joiner, target = (a[i], b[i]) if contained_a[i] else (b[i], a[i])
+            else:
+                joiner, target = (b[i], a[i]) if option == 0 else (a[i], b[i])
+            if _find(parent, joiner) == joiner and size[joiner] == 1 and not leaf[target]:
+                root = _find(parent, target)
+                if root != joiner:
+                    _join(parent, size, weakest, kinds, joiner, root, strength[i], containment[i])
+                    leaf[joiner] = True
+                    break
+    roots = np.empty(touched.size, np.int64)
+    for k in range(touched.size):
+        roots[k] = _find(parent, touched[k])
+    return roots, weakest, kinds
 
 
-def _attach(m: Match, find, size: list[int], leaf: list[bool]) -> tuple[int | None, int]:
-    """Pick which side of a marginal link attaches to the other, if any may."""
-    if m.kind == "containment":
-        options = [(m.a, m.b)] if m.contained == "a" else [(m.b, m.a)]
-    else:
-        options = [(m.b, m.a), (m.a, m.b)]
-    for joiner, target in options:
-        alone = find(joiner) == joiner and size[joiner] == 1
-        if alone and not leaf[target] and find(target) != joiner:
-            return joiner, target
-    return None, -1
+@inline
+def _find(parent, x):
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
 
 
-def _collect(touched: list[int], find, weakest: list[float], kinds: dict[int, set[str]]) -> list[NodeCluster]:
-    groups: dict[int, list[int]] = {}
-    for x in touched:
-        groups.setdefault(find(x), []).append(x)
-    out = []
-    for root, nodes in groups.items():
-        if len(nodes) > 1:
-            k = kinds.get(root, {"near"})
-            kind = "containment" if "containment" in k else "near"
-            out.append(NodeCluster(tuple(nodes), kind, round(weakest[root], 4)))
-    return sorted(out, key=lambda c: c.nodes[0])
+@inline
+def _join(parent, size, weakest, kinds, child, root, strength, containment):
+    parent[child] = root
+    size[root] += size[child]
+    weakest[root] = min(weakest[root], weakest[child], strength)
+    kinds[root] |= kinds[child] | (2 if containment else 1)

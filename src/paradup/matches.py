@@ -165,6 +165,22 @@ class Verified:
     containment: np.ndarray
     smaller_a: np.ndarray
 
+    def __len__(self) -> int:
+        return self.a.size
+
+    def where(self, keep: np.ndarray) -> Verified:
+        """Return the pairs ``keep`` selects (a mask or indices)."""
+        return Verified(self.a[keep], self.b[keep], self.kind[keep], self.similarity[keep], self.jaccard[keep],
+                        self.containment[keep], self.smaller_a[keep])
+
+    def copies(self) -> Verified:
+        """Return the near matches and containments: what clusters and blocks are made of (passages are not)."""
+        return self.where(self.kind != 4)
+
+    def strength(self) -> np.ndarray:
+        """Return each pair's :attr:`Match.strength`: containment for a containment, else max(similarity, Jaccard)."""
+        return np.where(self.kind == 3, self.containment, np.maximum(self.similarity, self.jaccard))
+
     def renamed(self, ids: np.ndarray) -> Verified:
         """Return the same pairs with ``a`` and ``b`` mapped through ``ids``."""
         return Verified(ids[self.a], ids[self.b], self.kind, self.similarity, self.jaccard, self.containment,

@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 
 from paradup.blocks import Links, find_blocks
 from paradup.candidates import band_candidates, group_pairs, unique_pairs
-from paradup.clusters import cluster_matches
+from paradup.clusters import MatchArrays, cluster_arrays
 from paradup.exact import Nodes, group_exact, group_keys
 from paradup.matches import Verified, verify_texts
 from paradup.model import Cluster, Document, InputProblem, Match, Params, Report
@@ -85,7 +85,7 @@ def _find_duplicates(documents, params, problems, root, progress, jobs) -> Repor
     del digest  # the band keys are the largest arrays of a scan
     with stage("verify"):
         node_matches = verify_nodes(table, nodes, pairs, shared, params, jobs)
-        copies = [m for m in node_matches if m.kind != "passage"]  # passages are reported, never grouped
+        copies = node_matches.copies()  # passages are reported, never grouped
     with stage("clusters"):
         clusters = build_clusters(nodes, copies, params)
         matches = paragraph_matches(nodes, node_matches)
@@ -154,7 +154,7 @@ def sentence_candidates(digest: Digest, nodes: Nodes, params: Params) -> np.ndar
 
 
 def verify_nodes(table: ParagraphTable, nodes: Nodes, pairs: np.ndarray, shared: np.ndarray, params: Params,
-                 jobs: int = 1) -> list[Match]:
+                 jobs: int = 1) -> Verified:
     """Score candidate node pairs on their representatives' texts, in ``jobs`` processes.
 
     Each task re-normalises only the paragraphs its pairs involve.
@@ -162,7 +162,7 @@ def verify_nodes(table: ParagraphTable, nodes: Nodes, pairs: np.ndarray, shared:
     jobs = jobs if len(pairs) >= _PARALLEL_PAIRS else 1
     parts = slices(len(pairs), 4 * jobs, most=_VERIFY_PART)  # several tasks a worker: balanced
     found = map_shared(_verify_part, (table, nodes.reps, pairs, shared, params), parts, jobs)
-    return Verified.concat(found).matches()
+    return Verified.concat(found)
 
 
 def _verify_part(state, part: tuple[int, int]) -> Verified:
@@ -173,43 +173,55 @@ def _verify_part(state, part: tuple[int, int]) -> Verified:
     return verify_texts(local.reshape(-1, 2), texts, params, shared[part[0] : part[1]]).renamed(involved)
 
 
-def build_clusters(nodes: Nodes, node_matches: Sequence[Match], params: Params) -> list[Cluster]:
-    """Return paragraph clusters: node clusters expanded, plus exact-only groups."""
-    grouped = cluster_matches(nodes.count, node_matches, params)
+def build_clusters(nodes: Nodes, copies: Verified, params: Params) -> list[Cluster]:
+    """Return paragraph clusters: node clusters expanded, plus exact-only groups, in corpus order of their first member."""
+    links = MatchArrays(copies.a, copies.b, copies.kind == 2, copies.kind == 3, copies.smaller_a & (copies.kind == 3),
+                        copies.similarity, copies.strength())
+    found = cluster_arrays(nodes.count, links, params)
     in_cluster = np.zeros(nodes.count, dtype=bool)
-    in_cluster[[n for c in grouped for n in c.nodes]] = True
-    ends = np.cumsum([len(c.nodes) for c in grouped]).tolist()
-    expanded = nodes.members_of(np.array([n for c in grouped for n in c.nodes], dtype=np.int64))
-    out = [(tuple(sorted(p for members in expanded[end - len(c.nodes) : end] for p in members)), c.kind, c.weakest)
-           for c, end in zip(grouped, ends)]
-    alone = nodes.repeated()  # exact-only groups: one node each, its paragraphs already in corpus order
-    out += [(members, "exact", 1.0) for members in nodes.members_of(alone[~in_cluster[alone]])]
-    out.sort(key=lambda c: c[0][0])
-    return [Cluster(i, kind, members, members[0], weakest) for i, (members, kind, weakest) in enumerate(out)]
+    in_cluster[found.nodes] = True
+    alone = nodes.repeated()  # exact-only groups: one node each
+    alone = alone[~in_cluster[alone]]
+    count = found.offsets.size - 1
+    group_nodes = np.concatenate([found.nodes, alone])
+    group_of = np.concatenate([np.repeat(np.arange(count), np.diff(found.offsets)), count + np.arange(alone.size)])
+    sizes = nodes.sizes[group_nodes]
+    ends = np.cumsum(sizes)
+    members = nodes.order[np.repeat(nodes.starts[group_nodes] - (ends - sizes), sizes) + np.arange(int(ends[-1]) if ends.size else 0)]
+    groups = np.repeat(group_of, sizes)
+    by_group = np.lexsort((members, groups))
+    members = members[by_group].tolist()
+    offsets = np.r_[0, np.cumsum(np.bincount(groups, minlength=count + alone.size))].astype(np.int64)
+    kinds = ["containment" if c else "near" for c in found.containment.tolist()] + ["exact"] * alone.size
+    weakest = found.weakest + [1.0] * alone.size
+    bounds = offsets.tolist()
+    order = np.argsort([members[start] for start in bounds[:-1]], kind="stable").tolist()
+    out = []
+    for i, g in enumerate(order):
+        group = tuple(members[bounds[g] : bounds[g + 1]])
+        out.append(Cluster(i, kinds[g], group, group[0], weakest[g]))
+    return out
 
 
-def paragraph_matches(nodes: Nodes, node_matches: Sequence[Match]) -> list[Match]:
+def paragraph_matches(nodes: Nodes, node_matches: Verified) -> list[Match]:
     """Return matches between paragraphs: each exact copy against its first
     occurrence, and each verified node match between the first occurrences."""
     later = np.ones(nodes.order.size, dtype=bool)  # every position of a node after its first paragraph
     later[nodes.starts[:-1]] = False
     copies = nodes.order[later]
     firsts = nodes.reps[nodes.node_of[copies]]
-    a = np.concatenate([firsts, nodes.reps[[m.a for m in node_matches]]]) if node_matches else firsts
-    b = np.concatenate([copies, nodes.reps[[m.b for m in node_matches]]]) if node_matches else copies
-    order = np.lexsort((b, a)).tolist()
-    exact = len(copies)
-    a, b = a.tolist(), b.tolist()
-    return [Match(a[i], b[i], "exact", 1.0, 1.0, 1.0) if i < exact else _moved(node_matches[i - exact], a[i], b[i])
-            for i in order]
+    exact = np.ones(copies.size)
+    a = np.concatenate([firsts, nodes.reps[node_matches.a]])
+    b = np.concatenate([copies, nodes.reps[node_matches.b]])
+    kind = np.concatenate([np.ones(copies.size, dtype=np.int8), node_matches.kind])
+    order = np.lexsort((b, a))
+    columns = (a, b, kind, np.concatenate([exact, node_matches.similarity]), np.concatenate([exact, node_matches.jaccard]),
+               np.concatenate([exact, node_matches.containment]),
+               np.concatenate([np.zeros(copies.size, dtype=bool), node_matches.smaller_a]))
+    return Verified(*(c[order] for c in columns)).matches()
 
 
-def _moved(m: Match, a: int, b: int) -> Match:
-    """Return ``m`` between other ids (a node's representative, say)."""
-    return Match(a, b, m.kind, m.similarity, m.jaccard, m.containment, m.contained)
-
-
-def block_links(nodes: Nodes, node_matches: Sequence[Match], clusters: Sequence[Cluster], params: Params) -> Links:
+def block_links(nodes: Nodes, node_matches: Verified, clusters: Sequence[Cluster], params: Params) -> Links:
     """Return every linked paragraph pair, skipping paragraphs whose cluster has
     more than ``max_bucket`` members (boilerplate is reported by clusters, not blocks).
 
@@ -230,9 +242,7 @@ def block_links(nodes: Nodes, node_matches: Sequence[Match], clusters: Sequence[
         members = nodes.order[nodes.starts[group][:, None] + np.arange(size)]  # corpus order: p < q
         i, j = np.triu_indices(size, k=1)
         chunks.append((members[:, i].ravel(), members[:, j].ravel(), np.ones(group.size * i.size)))
-    a = np.fromiter((m.a for m in node_matches), dtype=np.int64, count=len(node_matches))
-    b = np.fromiter((m.b for m in node_matches), dtype=np.int64, count=len(node_matches))
-    strength = np.fromiter((m.strength for m in node_matches), dtype=np.float64, count=len(node_matches))
+    a, b, strength = node_matches.a, node_matches.b, node_matches.strength()
     keep = small[a] & small[b]
     a, b, strength = a[keep], b[keep], strength[keep]
     count = sizes[a] * sizes[b]  # every member of one node against every member of the other
