@@ -54,3 +54,14 @@ def test_batches_agree_with_one_minhash_each(value_lists):
         m = MinHash(num_perm=32, seed=7, hashfunc=lambda x: x)
         m.update_batch(values.tolist())
         assert np.array_equal(row, m.hashvalues)
+
+
+def test_the_permutations_are_datasketchs():
+    from datasketch import MinHash
+
+    from paradup.signatures import permutations
+
+    for num_perm, seed in ((128, 1), (16, 7), (256, 12345)):
+        a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+        ours = permutations(num_perm, seed)
+        assert ours[0].tolist() == a.tolist() and ours[1].tolist() == b.tolist()
