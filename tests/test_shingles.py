@@ -65,3 +65,19 @@ def test_overlap_jaccard_and_containment_agree_with_python_sets(a, b):
         assert jaccard(sa, sb) == shared / len(set(a) | set(b))
     if a and b:
         assert containment(sa, sb) == shared / min(len(set(a)), len(set(b)))
+
+
+ascii_text = st.lists(st.sampled_from(list("aZ9 '\".!?)]\n\t\x0b\x1c-_,x\x00") + ["bc", "DEF", "  ", ". "]), max_size=40).map("".join)
+
+
+@given(ascii_text, st.integers(1, 5), st.integers(1, 4))
+def test_hashing_while_normalising_equals_normalising_then_hashing(text, size, min_words):
+    import numpy as np
+
+    from paradup.normalize import normalize_ascii
+    from paradup.shingles import shingle_ascii, shingle_buffer
+
+    buf = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    one, two = shingle_ascii(buf, size, min_words), shingle_buffer(normalize_ascii(buf), size, min_words)
+    for field in ("values", "offsets", "words", "sentence_keys", "sentence_ids", "text_keys"):
+        assert getattr(one, field).tolist() == getattr(two, field).tolist(), field

@@ -241,7 +241,15 @@ def _hash_words(buf, size, min_words, mult):  # pragma: no cover - compiled; tes
     if sentence_words >= min_words:
         keys[n_keys], key_para[n_keys] = _fmix64_nb(end_acc), sentence_para
         n_keys += 1
-    values = np.empty(n_words + n_para, np.uint32)
+    values, offsets, text_keys = _shingle_pass(mixed, words, size, mult)
+    return values, offsets, words, keys[:n_keys].copy(), key_para[:n_keys].copy(), text_keys
+
+
+@kernel
+def _shingle_pass(mixed, words, size, mult):  # pragma: no cover - compiled; tested through shingle_batch
+    """Return the shingle hashes, their offsets and the text keys of paragraphs of ``words[i]`` mixed word hashes."""
+    n_para = words.size
+    values = np.empty(mixed.size + n_para, np.uint32)
     offsets = np.zeros(n_para + 1, np.int64)
     text_keys = np.zeros(n_para, np.uint64)
     n_values = first = 0
@@ -261,10 +269,124 @@ def _hash_words(buf, size, min_words, mult):  # pragma: no cover - compiled; tes
                 n_values += 1
         offsets[i + 1] = n_values
         first += k
-    return values[:n_values].copy(), offsets, words, keys[:n_keys].copy(), key_para[:n_keys].copy(), text_keys
+    return values[:n_values].copy(), offsets, text_keys
 
 
-on_warm_up(lambda: (shingle_batch(["a"], 3), shingle_buffer(np.zeros(1, dtype=np.uint8), 3)))  # read-only, writable
+def shingle_ascii(buf: np.ndarray, size: int, min_words: int = 8) -> ShingleBatch:
+    """:func:`shingle_buffer` of :func:`paradup.normalize.normalize_ascii` of ``buf``, in one pass.
+
+    The normalised bytes are hashed as they are made, never written: the
+    scan's path for ASCII text (a test checks it equals the two steps).
+
+    >>> b = np.frombuffer(b"It's  HERE. Now\\x00two", dtype=np.uint8)
+    >>> shingle_ascii(b, 3).words.tolist(), bool(shingle_ascii(b, 3).text_keys[1] == shingle_batch(["two"], 3).text_keys[0])
+    ([3, 1], True)
+    """
+    if not 1 <= size <= MAX_SHINGLE:
+        raise ValueError(f"shingle size must be 1 to {MAX_SHINGLE}, not {size}")
+    mixed, n_words, words, keys, key_para = _normalize_and_hash(buf, min_words)
+    values, offsets, text_keys = _shingle_pass(mixed[:n_words], words, size, _M_ARRAY)
+    return ShingleBatch(values, offsets, words, keys, key_para, text_keys)
+
+
+@kernel
+def _normalize_and_hash(b, min_words):  # pragma: no cover - compiled; tested against the two steps
+    """:func:`paradup.normalize._normalize_ascii_kernel` feeding :func:`_hash_words`' first pass byte by byte.
+
+    In normalised text one byte stands between two words of a paragraph: a
+    space (the gap the next word's sentence key takes in) or a sentence
+    mark; paragraphs are apart by NUL.
+    """
+    n = b.size
+    n_para = 1
+    for t in range(n):
+        if b[t] == 0:
+            n_para += 1
+    cap = n // 2 + 1
+    mixed = np.empty(cap, np.uint64)
+    words = np.zeros(n_para, np.int64)
+    keys = np.empty(cap, np.uint64)
+    key_para = np.empty(cap, np.int64)
+    n_words = n_keys = para = sentence_words = sentence_para = 0
+    run = mark = False  # the normaliser: in a run of separators, the run holds a sentence end
+    start = True  # the normaliser: nothing kept yet in this paragraph
+    opens = True  # the hasher: the next word opens a sentence
+    in_word = False
+    h = acc = end_acc = _U0
+    power = word_power = _U1
+    for t in range(n):
+        c = b[t]
+        if c == 0:
+            run = mark = False
+            start = opens = True
+            if in_word:
+                mixed[n_words] = _fmix64_nb(h)
+                n_words += 1
+                words[para] += 1
+                sentence_words += 1
+                end_acc = acc
+                in_word = False
+            para += 1
+            continue
+        if 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122:
+            if run and not start:  # the separator before this word: the last word ends
+                mixed[n_words] = _fmix64_nb(h)
+                n_words += 1
+                words[para] += 1
+                sentence_words += 1
+                end_acc = acc
+                in_word = False
+                if mark:
+                    opens = True
+                else:
+                    acc += np.uint64(32) * power
+                    power *= _B64
+            run = mark = False
+            start = False
+            if not in_word:
+                if opens:
+                    if sentence_words >= min_words:
+                        keys[n_keys], key_para[n_keys] = _fmix64_nb(end_acc), sentence_para
+                        n_keys += 1
+                    acc, power, sentence_words, sentence_para, opens = _U0, _U1, 0, para, False
+                h, word_power, in_word = _U0, _U1, True
+            v = np.uint64(c + 32 if c <= 90 and c >= 65 else c)
+            h += v * word_power
+            acc += v * power
+            word_power *= _B64
+            power *= _B64
+            continue
+        if c == 39 and 0 < t < n - 1 and _alnum(b[t - 1]) and _alnum(b[t + 1]):
+            continue  # an apostrophe inside a word disappears
+        run = True
+        if c == 10:
+            mark = True
+        elif t > 0 and (c == 32 or 9 <= c <= 13 or 28 <= c <= 31):
+            before = b[t - 1]
+            if before == 46 or before == 33 or before == 63:
+                mark = True
+            elif t > 1 and (before == 34 or before == 39 or before == 41 or before == 93):
+                two = b[t - 2]
+                mark |= two == 46 or two == 33 or two == 63
+    if in_word:
+        mixed[n_words] = _fmix64_nb(h)
+        n_words += 1
+        words[para] += 1
+        sentence_words += 1
+        end_acc = acc
+    if sentence_words >= min_words:
+        keys[n_keys], key_para[n_keys] = _fmix64_nb(end_acc), sentence_para
+        n_keys += 1
+    return mixed, n_words, words, keys[:n_keys].copy(), key_para[:n_keys].copy()
+
+
+@inline
+def _alnum(c):
+    return 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122
+
+
+on_warm_up(lambda: (shingle_batch(["a"], 3), shingle_buffer(np.zeros(1, dtype=np.uint8), 3),  # read-only, writable
+                    shingle_ascii(np.zeros(1, dtype=np.uint8), 3)))
 
 
 def shingle_set(normalized: str, size: int) -> np.ndarray:

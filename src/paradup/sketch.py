@@ -24,10 +24,10 @@ import numpy as np
 from paradup.candidates import band_keys
 from paradup.cut import cut_ascii, takes
 from paradup.model import Params
-from paradup.normalize import SENTENCE, normalize_ascii, normalize_batch, normalize_buffer
+from paradup.normalize import SENTENCE, normalize_batch, normalize_buffer
 from paradup.paragraphs import ParagraphTable, cut_documents
 from paradup.parallel import map_shared
-from paradup.shingles import ShingleBatch, shingle_batch, shingle_buffer
+from paradup.shingles import ShingleBatch, shingle_ascii, shingle_batch, shingle_buffer
 from paradup.signatures import sign_flat
 
 CHUNK = 1024  # paragraphs per batch: its arrays stay in cache (4,096 measured 8-20% slower)
@@ -134,12 +134,11 @@ def digest_texts(texts: Sequence[str], params: Params) -> Digest:
     >>> d.words.tolist(), bool(d.text_keys[0] == d.text_keys[1]), d.band_keys.shape
     ([4, 4, 1], True, (8, 3))
     """
-    return _digest_normalised(normalize_buffer(texts), params)
+    return _digest_batch(shingle_buffer(normalize_buffer(texts), params.shingle_size, params.min_words), params)
 
 
-def _digest_normalised(buffer: np.ndarray, params: Params) -> Digest:
-    """Digest paragraphs normalised into one buffer, NUL between them."""
-    batch = shingle_buffer(buffer, params.shingle_size, params.min_words)
+def _digest_batch(batch: ShingleBatch, params: Params) -> Digest:
+    """Digest a batch of hashed paragraphs: sign and band them."""
     signatures = sign_flat(batch.values, batch.offsets, params.num_perm, params.seed, use=params.bands * params.rows)
     keys = band_keys(signatures, params.bands, params.rows).T
     return Digest(batch.words.astype(np.int32), batch.text_keys, keys, batch.sentence_keys, batch.sentence_ids)
@@ -210,7 +209,8 @@ def cut_and_digest(texts: Sequence[str], first_doc: int, params: Params) -> tupl
         table = ParagraphTable((), columns[0] + first_doc, *columns[1:])
         ends = np.flatnonzero(buffer == 0)[CHUNK - 1 :: CHUNK]  # the NUL after every CHUNK-th paragraph
         bounds = zip(np.r_[0, ends + 1].tolist(), np.r_[ends, buffer.size].tolist())
-        parts = [_digest_normalised(normalize_ascii(buffer[a:b]), params) for a, b in bounds] if len(table) else []
+        parts = [_digest_batch(shingle_ascii(buffer[a:b], params.shingle_size, params.min_words), params)
+                 for a, b in bounds] if len(table) else []
         return table, concat_digests(parts, params.bands)
     table, found = cut_documents(texts, first_doc)
     parts = [digest_texts(found[i : i + CHUNK], params) for i in range(0, len(found), CHUNK)]
