@@ -208,6 +208,11 @@ class Report:
         text = getattr(self.paragraphs, "text", None)
         return text(gid) if callable(text) else self.paragraphs[gid].text
 
+    def texts(self, gids: Sequence[int]) -> list[str]:
+        """Return :meth:`text` of many paragraphs (positions gathered column by column on a table)."""
+        texts = getattr(self.paragraphs, "texts_of", None)
+        return texts(gids) if texts is not None else [self.text(g) for g in gids]
+
 
 @dataclass(frozen=True)
 class Params:

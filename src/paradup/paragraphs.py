@@ -225,6 +225,13 @@ class ParagraphTable(Sequence[Paragraph]):
         """Return the id of document ``doc``'s first paragraph (where it would be, if it has none)."""
         return int(np.searchsorted(self.doc, np.int32(doc)))  # a Python int would cast the whole column
 
+    def texts_of(self, ids) -> list[str]:
+        """Return :meth:`text` of many paragraphs."""
+        ids = np.asarray(ids, dtype=np.int64)
+        texts = self.texts
+        return [paragraph_text(texts[d], cs, ce)
+                for d, cs, ce in zip(self.doc[ids].tolist(), self.char_start[ids].tolist(), self.char_end[ids].tolist())]
+
     def text(self, i: int) -> str:
         """Return paragraph ``i``'s text without building the whole :class:`Paragraph`."""
         return paragraph_text(self.texts[int(self.doc[i])], int(self.char_start[i]), int(self.char_end[i]))

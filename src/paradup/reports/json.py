@@ -11,7 +11,7 @@ from paradup import __version__
 from paradup.model import Block, Place, Report, Span
 from paradup.paragraphs import doc_counts
 from paradup.parallel import map_shared, slices
-from paradup.reports.common import doc_id, params_dict, preview, stats_dict
+from paradup.reports.common import doc_id, params_dict, preview, stats_dict, word_count
 
 SCHEMA_VERSION = 1
 
@@ -160,19 +160,19 @@ def _cluster_lines(report: Report, first: int = 0, stop: int | None = None) -> I
     for start in range(0, len(clusters), _CHUNK_ITEMS):
         batch = clusters[start : start + _CHUNK_ITEMS]
         places = iter(report.places([m for c in batch for m in c.members]))
+        texts = iter(report.texts([m for c in batch for m in c.members]))
         reps = report.places([c.representative for c in batch])
         for c, rep in zip(batch, reps):
             members = []
-            for gid in c.members:
-                p = next(places)
-                text = report.text(gid)
+            for _ in c.members:
+                p, text = next(places), next(texts)
                 members.append(
                     f'{{"doc": {ids[p.doc]}, "index": {p.index}, "line_start": {p.line_start}, "line_end": {p.line_end}, '
-                    f'"char_start": {p.char_start}, "char_end": {p.char_end}, "words": {len(text.split())}, '
+                    f'"char_start": {p.char_start}, "char_end": {p.char_end}, "words": {word_count(text)}, '
                     f'"preview": {encode_basestring(preview(text))}}}'
                 )
             yield (f'{{"id": {c.id}, "kind": {encode_basestring(c.kind)}, "size": {len(c.members)}, '
-                   f'"weakest": {_number(c.weakest)}, "members": [{", ".join(members)}], '
+                   f'"weakest": {c.weakest!r}, "members": [{", ".join(members)}], '
                    f'"representative": {{"doc": {ids[rep.doc]}, "index": {rep.index}}}}}')
 
 
@@ -188,13 +188,8 @@ def _match_lines(report: Report, first: int = 0, stop: int | None = None) -> Ite
             contained = "null" if m.contained is None else encode_basestring(m.contained)
             yield (f'{{"a": {{"doc": {ids[a.doc]}, "index": {a.index}, "line_start": {a.line_start}}}, '
                    f'"b": {{"doc": {ids[b.doc]}, "index": {b.index}, "line_start": {b.line_start}}}, '
-                   f'"kind": {encode_basestring(m.kind)}, "similarity": {_number(m.similarity)}, '
-                   f'"jaccard": {_number(m.jaccard)}, "containment": {_number(m.containment)}, "contained": {contained}}}')
-
-
-def _number(x: float) -> str:
-    """Write a finite score as the JSON encoder does (``float.__repr__``; an int as an int)."""
-    return float.__repr__(x) if isinstance(x, float) else int.__repr__(x)
+                   f'"kind": {encode_basestring(m.kind)}, "similarity": {m.similarity!r}, '
+                   f'"jaccard": {m.jaccard!r}, "containment": {m.containment!r}, "contained": {contained}}}')
 
 
 def _member(report: Report, gid: int, p: Place) -> dict:
@@ -206,7 +201,7 @@ def _member(report: Report, gid: int, p: Place) -> dict:
         "line_end": p.line_end,
         "char_start": p.char_start,
         "char_end": p.char_end,
-        "words": len(text.split()),
+        "words": word_count(text),
         "preview": preview(text),
     }
 
