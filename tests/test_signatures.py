@@ -65,3 +65,18 @@ def test_the_permutations_are_datasketchs():
         a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
         ours = permutations(num_perm, seed)
         assert ours[0].tolist() == a.tolist() and ours[1].tolist() == b.tolist()
+
+
+def test_band_keys_made_with_the_signatures_equal_band_keys_of_the_signatures():
+    import numpy as np
+
+    from paradup.candidates import band_keys
+    from paradup.signatures import sign_and_band, sign_flat
+
+    rng = np.random.default_rng(3)
+    sizes = rng.integers(0, 40, 300)
+    values = rng.integers(0, 2**32, int(sizes.sum()), dtype=np.uint32)
+    offsets = np.r_[0, np.cumsum(sizes)]
+    for bands, rows in ((37, 3), (25, 5), (1, 128), (9, 13)):
+        want = band_keys(sign_flat(values, offsets, 128, 1, use=bands * rows), bands, rows).T
+        assert np.array_equal(sign_and_band(values, offsets, 128, 1, bands, rows), want)

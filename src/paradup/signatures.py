@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from paradup.jit import kernel, on_warm_up
+from paradup.jit import inline, kernel, on_warm_up
 
 _EMPTY = np.uint32(0xFFFFFFFF)
 
@@ -92,7 +92,59 @@ def sign_flat(values: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int,
     return out
 
 
+def sign_and_band(values: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int, bands: int, rows: int) -> np.ndarray:
+    """Return the LSH band keys ``[bands, n]`` of sets stored flat, without keeping their signatures.
+
+    Equal to ``paradup.candidates.band_keys(sign_flat(..., use=bands * rows), bands, rows).T``
+    (a test checks it): each paragraph's ``bands * rows`` hash values are
+    made and folded into band keys in one compiled loop.
+
+    >>> sign_and_band(np.array([1, 2, 3], dtype=np.uint32), np.array([0, 2, 3]), 8, 1, 2, 3).shape
+    (2, 2)
+    """
+    a, b = permutations(num_perm, seed)
+    use = bands * rows
+    out = np.empty((bands, offsets.size - 1), dtype=np.uint64)
+    _sign_bands(np.ascontiguousarray(values, dtype=np.uint32), np.ascontiguousarray(offsets, dtype=np.int64),
+                np.ascontiguousarray(a[:use]), np.ascontiguousarray(b[:use]), rows, out)
+    return out
+
+
 _M1, _M2 = np.uint32(0x85EBCA6B), np.uint32(0xC2B2AE35)
+_FNV_OFFSET, _FNV_PRIME = np.uint64(0xCBF29CE484222325), np.uint64(0x100000001B3)
+
+
+@kernel
+def _sign_bands(values, offsets, a, b, rows, out):  # pragma: no cover - compiled; tested against band_keys
+    k = a.size
+    row = np.empty((1, k), np.uint32)
+    for i in range(offsets.size - 1):
+        row[0, :] = _EMPTY
+        _sign_one(values, offsets[i], offsets[i + 1], a, b, row[0])
+        for band in range(out.shape[0]):
+            h = _FNV_OFFSET
+            for r in range(band * rows, band * rows + rows):
+                h ^= np.uint64(row[0, r])
+                h *= _FNV_PRIME
+            out[band, i] = h
+
+
+@inline
+def _sign_one(values, start, stop, a, b, row):
+    k = a.size
+    for t in range(start, stop):
+        h = values[t]
+        h ^= h >> _R16
+        h = np.uint32(h * _M1)
+        h ^= h >> _R13
+        h = np.uint32(h * _M2)
+        h ^= h >> _R16
+        for j in range(k):
+            v = np.uint32(a[j] * h + b[j])
+            if v < row[j]:
+                row[j] = v
+
+
 _R16, _R13 = np.uint32(16), np.uint32(13)
 
 
@@ -103,20 +155,9 @@ def _sign(values, offsets, a, b, out):  # pragma: no cover - compiled; tested ag
     The loop over permutations is innermost, over contiguous rows, so the
     compiler turns it into SIMD multiply-add-min.
     """
-    k = a.size
     for i in range(offsets.size - 1):
-        row = out[i]
-        for t in range(offsets[i], offsets[i + 1]):
-            h = values[t]
-            h ^= h >> _R16
-            h = np.uint32(h * _M1)
-            h ^= h >> _R13
-            h = np.uint32(h * _M2)
-            h ^= h >> _R16
-            for j in range(k):
-                v = np.uint32(a[j] * h + b[j])
-                if v < row[j]:
-                    row[j] = v
+        _sign_one(values, offsets[i], offsets[i + 1], a, b, out[i])
 
 
-on_warm_up(lambda: sign_flat(np.zeros(1, dtype=np.uint32), np.array([0, 1]), 2, 1))
+on_warm_up(lambda: (sign_flat(np.zeros(1, dtype=np.uint32), np.array([0, 1]), 2, 1),
+                    sign_and_band(np.zeros(1, dtype=np.uint32), np.array([0, 1]), 2, 1, 1, 2)))

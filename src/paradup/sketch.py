@@ -21,14 +21,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from paradup.candidates import band_keys
 from paradup.cut import cut_ascii, takes
 from paradup.model import Params
-from paradup.normalize import SENTENCE, normalize_batch, normalize_buffer
+from paradup.normalize import PARAGRAPH, SENTENCE, normalize_buffer
 from paradup.paragraphs import ParagraphTable, cut_documents
 from paradup.parallel import map_shared
 from paradup.shingles import ShingleBatch, shingle_ascii, shingle_batch, shingle_buffer
-from paradup.signatures import sign_flat
+from paradup.signatures import sign_and_band, sign_flat
 
 CHUNK = 1024  # paragraphs per batch: its arrays stay in cache (4,096 measured 8-20% slower)
 RUN_CHARS = 4096 * 400  # characters of documents per worker task: a few batches' worth
@@ -73,8 +72,11 @@ def shingle_texts(texts: Sequence[str], params: Params) -> tuple[list[str], Shin
     >>> norms, batch.words.tolist()
     (['one two three'], [3])
     """
-    marked = normalize_batch(texts)
-    return [m.replace(SENTENCE, " ") for m in marked], shingle_batch(marked, params.shingle_size, params.min_words)
+    if not texts:
+        return [], shingle_batch([], params.shingle_size, params.min_words)
+    buffer = normalize_buffer(texts)
+    norms = buffer.tobytes().decode("utf-8").replace(SENTENCE, " ").split(PARAGRAPH)
+    return norms, shingle_buffer(buffer, params.shingle_size, params.min_words)
 
 
 def concat_sketches(parts: list[Sketch], num_perm: int) -> Sketch:
@@ -139,8 +141,7 @@ def digest_texts(texts: Sequence[str], params: Params) -> Digest:
 
 def _digest_batch(batch: ShingleBatch, params: Params) -> Digest:
     """Digest a batch of hashed paragraphs: sign and band them."""
-    signatures = sign_flat(batch.values, batch.offsets, params.num_perm, params.seed, use=params.bands * params.rows)
-    keys = band_keys(signatures, params.bands, params.rows).T
+    keys = sign_and_band(batch.values, batch.offsets, params.num_perm, params.seed, params.bands, params.rows)
     return Digest(batch.words.astype(np.int32), batch.text_keys, keys, batch.sentence_keys, batch.sentence_ids)
 
 
