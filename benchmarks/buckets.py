@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     began = time.perf_counter()
     report = find_duplicates(docs, jobs=args.jobs)
     scanned = time.perf_counter()
-    render(report, "json", jobs=args.jobs)
+    render(report, "json")
     done = time.perf_counter()
     counts = {k: report.stats[k] for k in ("paragraphs", "candidates", "verified", "clusters", "blocks")}
     print(f"{args.kind} x {args.n}: scan {scanned - began:.2f} s, JSON report {done - scanned:.2f} s; {counts}; "

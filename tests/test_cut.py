@@ -18,8 +18,9 @@ def check(texts: list[str]) -> None:
     table, found = cut_documents(texts)
     assert takes(texts)
     columns, buffer = cut_ascii(texts)
-    for name, column in zip(("doc", "index", "line_start", "line_end", "char_start", "char_end"), columns):
+    for name, column in zip(("doc", "index", "line_start", "line_end", "char_start", "char_end", "words"), columns):
         assert column.tolist() == getattr(table, name).tolist(), name
+    assert table.words.tolist() == [len(t.split()) for t in found]
     assert buffer.tobytes() == "\x00".join(found).encode("ascii")
 
 

@@ -382,30 +382,3 @@ def test_text_report_lists_shared_passages_with_the_sentence_they_share():
     section = text.split("Shared passages (1)")[1]
     assert "a.txt:1 [0]  ~  b.txt:1 [0]" in section and f'"{quoted}"' in section
     assert render(report, "json", timings=False).count('"kind": "passage"') == 1
-
-
-def test_json_written_by_two_workers_is_byte_for_byte_the_serial_one(monkeypatch):
-    from planted import build
-
-    from paradup.reports import json as json_report
-
-    report = paradup.scan_texts(build(seed=5).texts)
-    assert report.clusters and report.matches
-    serial = render(report, "json", timings=False)
-    monkeypatch.setattr(json_report, "_PARALLEL_ITEMS", 1)
-    assert render(report, "json", timings=False, jobs=2) == serial
-    empty = paradup.scan_texts({"a": "Nothing repeats in this one paragraph of eight words or more."})
-    assert render(empty, "json", timings=False, jobs=2) == render(empty, "json", timings=False)
-
-
-def test_every_white_space_character_but_the_space_is_unprintable():
-    import sys
-
-    assert [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c.isprintable()] == [" "]
-
-
-@given(st.text(alphabet=st.sampled_from(list("ab é\t\n\xa0\u2003\u2028\x1c.")), max_size=30))
-def test_word_count_is_the_number_of_words_split_finds(text):
-    from paradup.reports.common import word_count
-
-    assert word_count(text) == len(text.split())

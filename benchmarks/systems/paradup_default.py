@@ -40,7 +40,7 @@ def run(docs_dir: Path, jobs: int, params=None) -> Outcome:
     with stage(stages, "report"):  # end to end includes the JSON report a user would write
         from paradup.reports import render
 
-        render(report, "json", jobs=jobs)
+        render(report, "json")
     with stage(stages, "glue"):
         prediction = to_gids(report, docs_dir)
     return Outcome(prediction, stages)

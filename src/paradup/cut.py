@@ -22,20 +22,21 @@ from paradup.jit import inline, kernel, on_warm_up
 
 
 def cut_ascii(texts: Sequence[str]) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
-    """Cut ASCII documents: ``(doc, index, line_start, line_end, char_start, char_end)`` and the texts' buffer.
+    """Cut ASCII documents: ``(doc, index, line_start, line_end, char_start, char_end, words)`` and the texts' buffer.
 
     ``doc`` counts from 0 over ``texts``.  The texts must hold no NUL or SOH
     (:func:`takes`): those bytes separate paragraphs and sentences later.
 
-    >>> (doc, index, ls, le, cs, ce), buf = cut_ascii(["One\\ntwo.\\n\\n  Three", "re-\\ndeem"])
-    >>> doc.tolist(), ls.tolist(), le.tolist(), cs.tolist(), ce.tolist(), buf.tobytes()
-    ([0, 0, 1], [1, 4, 1], [2, 4, 2], [0, 12, 0], [8, 17, 8], b'One two.\\x00Three\\x00redeem')
+    >>> (doc, index, ls, le, cs, ce, words), buf = cut_ascii(["One\\ntwo.\\n\\n  Three", "re-\\ndeem"])
+    >>> doc.tolist(), ls.tolist(), le.tolist(), cs.tolist(), ce.tolist(), words.tolist(), buf.tobytes()
+    ([0, 0, 1], [1, 4, 1], [2, 4, 2], [0, 12, 0], [8, 17, 8], [2, 1, 1], b'One two.\\x00Three\\x00redeem')
     """
     buf = np.frombuffer("".join(texts).encode("ascii"), dtype=np.uint8)
     starts = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum([len(t) for t in texts], out=starts[1:])
     columns, count, out, size = _cut(buf, starts, np.flatnonzero(buf == 10))
-    return tuple(c[:count].copy() for c in columns), out[:size]
+    out = out[:size]
+    return (*(c[:count].copy() for c in columns), _count_words(out, count)), out
 
 
 def takes(texts: Sequence[str]) -> bool:
@@ -123,6 +124,34 @@ def _cut(buf, starts, breaks):  # pragma: no cover - compiled; tested against cu
             pos = end + 1
             line += 1
     return (doc, index, line_start, line_end, char_start, char_end), count, out, o
+
+
+_BREAKS = np.zeros(256, dtype=np.uint8)  # white space, and NUL between paragraphs
+_BREAKS[[0, 9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = 1
+
+
+def _count_words(out: np.ndarray, count: int) -> np.ndarray:
+    """Count the words (runs of non-space bytes) of each of ``count`` NUL-separated paragraphs."""
+    return _count_runs(out, count, _BREAKS)
+
+
+@kernel
+def _count_runs(out, count, breaks):  # pragma: no cover - compiled; tested against len(text.split())
+    words = np.zeros(count, np.int32)
+    para = run = 0
+    before = np.uint8(1)
+    for t in range(out.size):
+        c = out[t]
+        brk = breaks[c]
+        run += (1 - brk) & before  # a word starts: no break here, a break before (no branch: 5x faster)
+        before = brk
+        if c == 0:
+            words[para] = run
+            run = 0
+            para += 1
+    if count:
+        words[para] = run
+    return words
 
 
 on_warm_up(lambda: cut_ascii(["a"]))

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import numpy as np
+
 
 def match_strength(kind: str, similarity: float, jaccard: float, containment: float) -> float:
     """Return the score a match was accepted on: containment for a containment,
@@ -207,6 +209,13 @@ class Report:
         """Return paragraph ``gid``'s text."""
         text = getattr(self.paragraphs, "text", None)
         return text(gid) if callable(text) else self.paragraphs[gid].text
+
+    def word_counts(self, gids: Sequence[int], texts: Sequence[str]) -> list[int]:
+        """Return ``len(text.split())`` of paragraphs ``gids`` whose ``texts`` are given (a table has them counted)."""
+        words = getattr(self.paragraphs, "words", None)
+        if words is not None:
+            return words[np.asarray(gids, dtype=np.int64)].tolist()
+        return [len(t.split()) for t in texts]
 
     def texts(self, gids: Sequence[int]) -> list[str]:
         """Return :meth:`text` of many paragraphs (positions gathered column by column on a table)."""

@@ -26,6 +26,7 @@ _PIECE = re.compile(r"^([^\S\n]*)\S[^\n]*(?:\n[^\S\n]*\S[^\n]*)*", re.MULTILINE)
 
 Spans = tuple[list[int], list[int], list[int], list[int]]  # line_start, line_end, char_start, char_end
 _COLUMNS = ("doc", "index", "line_start", "line_end", "char_start", "char_end")
+_ALL_COLUMNS = (*_COLUMNS, "words")
 
 
 def split_paragraphs(text: str, doc: int = 0) -> list[Paragraph]:
@@ -122,7 +123,8 @@ def cut_documents(texts: Sequence[str], first_doc: int = 0, keep_texts: bool = F
         for col, values in zip(cols[2:], spans):
             col += values
         found += paragraph_texts
-    return ParagraphTable(texts if keep_texts else (), *cols), found
+    words = np.fromiter((len(t.split()) for t in found), dtype=np.int32, count=len(found))
+    return ParagraphTable(texts if keep_texts else (), *cols, words), found
 
 
 def _is_broken(last_line: str, next_line: str) -> bool:
@@ -158,15 +160,17 @@ class ParagraphTable(Sequence[Paragraph]):
     """The paragraphs of a corpus as columns; ``table[i]`` is a :class:`Paragraph`.
 
     ``doc``, ``index``, ``line_start``, ``line_end``, ``char_start`` and
-    ``char_end`` are arrays in corpus order; a paragraph's text is cut from
-    ``texts[doc]`` (its document's text) each time it is asked for.
+    ``char_end`` are arrays in corpus order, and ``words`` the number of
+    words of each paragraph's text (``len(text.split())``, as reports give
+    it); a paragraph's text is cut from ``texts[doc]`` (its document's text)
+    each time it is asked for.
 
     >>> t = ParagraphTable.from_texts(["A.\\n\\nB c.", "D."])
     >>> len(t), t[1].text, t[2].doc, t.doc.tolist()
     (3, 'B c.', 1, [0, 0, 1])
     """
 
-    def __init__(self, texts: Sequence[str], doc, index, line_start, line_end, char_start, char_end) -> None:
+    def __init__(self, texts: Sequence[str], doc, index, line_start, line_end, char_start, char_end, words) -> None:
         self.texts = texts
         self.doc = np.asarray(doc, dtype=np.int32)
         self.index = np.asarray(index, dtype=np.int32)
@@ -174,6 +178,7 @@ class ParagraphTable(Sequence[Paragraph]):
         self.line_end = np.asarray(line_end, dtype=np.int32)
         self.char_start = np.asarray(char_start, dtype=np.int64)
         self.char_end = np.asarray(char_end, dtype=np.int64)
+        self.words = np.asarray(words, dtype=np.int32)  # len(text.split()) of each paragraph, for reports
 
     @classmethod
     def from_texts(cls, texts: Sequence[str]) -> ParagraphTable:
@@ -184,8 +189,8 @@ class ParagraphTable(Sequence[Paragraph]):
     def concat(cls, texts: Sequence[str], parts: Sequence[ParagraphTable]) -> ParagraphTable:
         """Join tables of consecutive runs of documents (their ``doc`` already global)."""
         if not parts:
-            return cls(texts, *([] for _ in _COLUMNS))
-        return cls(texts, *(np.concatenate([getattr(p, c) for p in parts]) for c in _COLUMNS))
+            return cls(texts, *([] for _ in _ALL_COLUMNS))
+        return cls(texts, *(np.concatenate([getattr(p, c) for p in parts]) for c in _ALL_COLUMNS))
 
     def __len__(self) -> int:
         return self.doc.size
@@ -194,7 +199,7 @@ class ParagraphTable(Sequence[Paragraph]):
         if not isinstance(other, ParagraphTable):
             return NotImplemented
         return list(self.texts) == list(other.texts) and all(
-            np.array_equal(getattr(self, c), getattr(other, c)) for c in _COLUMNS)
+            np.array_equal(getattr(self, c), getattr(other, c)) for c in _ALL_COLUMNS)
 
     __hash__ = None  # type: ignore[assignment]  # mutable arrays inside
 

@@ -10,16 +10,16 @@ from paradup.model import InputError, Report
 FORMATS = ("text", "json", "csv", "html")
 
 
-def render(report: Report, fmt: str = "text", timings: bool = True, jobs: int = 1) -> str:
+def render(report: Report, fmt: str = "text", timings: bool = True) -> str:
     """Render ``report`` in format ``fmt`` (one of :data:`FORMATS`).
 
     ``timings=False`` leaves out the seconds per stage, so that two runs give
-    the same bytes; ``jobs`` worker processes may share the work (JSON).
+    the same bytes.
     """
-    return "".join(render_chunks(report, fmt, timings, jobs))
+    return "".join(render_chunks(report, fmt, timings))
 
 
-def render_chunks(report: Report, fmt: str = "text", timings: bool = True, jobs: int = 1) -> Iterator[str]:
+def render_chunks(report: Report, fmt: str = "text", timings: bool = True) -> Iterator[str]:
     """Yield :func:`render`'s text in pieces (JSON: a few thousand items at a time),
     so a large report is written without ever being whole in memory.
 
@@ -33,7 +33,7 @@ def render_chunks(report: Report, fmt: str = "text", timings: bool = True, jobs:
         if fmt == "json":
             from paradup.reports.json import render_chunks as chunks
 
-            yield from chunks(report, timings, jobs)
+            yield from chunks(report, timings)
         else:
             yield from _whole(report, fmt, timings)
 

@@ -20,21 +20,6 @@ def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
     return cut + "…"
 
 
-def word_count(text: str) -> int:
-    """Return ``len(text.split())``, without making the list when it can.
-
-    Every white space character but the space is unprintable (a test checks
-    all of Unicode), so a printable text without double, leading or trailing
-    spaces has one word more than spaces.
-
-    >>> word_count("one two  three"), word_count("one\\ttwo"), word_count("one two"), word_count("")
-    (3, 2, 2, 0)
-    """
-    if text and text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
-        return text.count(" ") + 1
-    return len(text.split())
-
-
 def params_dict(report: Report) -> dict:
     """Return every parameter in force, with the LSH threshold the bands give."""
     p = report.params
