@@ -450,3 +450,14 @@ def test_a_file_reached_twice_by_link_or_by_name_is_read_once(tmp_path):
     os.link(tmp_path / "docs" / "a.txt", tmp_path / "hard.txt")
     docs, problems, _ = read_documents([str(tmp_path / "docs"), str(tmp_path / "docs" / "a.txt"), str(tmp_path / "hard.txt")])
     assert paths_of(docs) == ["docs/a.txt"] and problems == ()
+
+
+def test_a_files_format_follows_its_suffix_as_pathlib_reads_it():
+    from pathlib import Path
+
+    from paradup.inputs import FORMATS, _format_of
+
+    for name in ["a.txt", "A.TXT", ".bashrc", "a.", "..a", "a..", "dir.d/file", "dir.d/f.md", "x.tar.gz", "README",
+                 "v1.2/notes.", "a/.hidden.md", "x.jsonl", "x.HTM", "y.html", ".", "b.png"]:
+        suffix = Path(name).suffix.lower()
+        assert _format_of(name) == ("text" if not suffix else FORMATS.get(suffix)), name
