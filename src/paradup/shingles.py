@@ -162,6 +162,7 @@ def shingle_buffer(buf: np.ndarray, size: int, min_words: int = 8) -> ShingleBat
     """
     if not 1 <= size <= MAX_SHINGLE:
         raise ValueError(f"shingle size must be 1 to {MAX_SHINGLE}, not {size}")
+    buf = buf if buf.flags.writeable else buf.copy()  # one compiled variant (numba types read-only arrays apart)
     values, offsets, words, keys, key_para, text_keys = _hash_words(buf, size, min_words, _M_ARRAY)
     return ShingleBatch(values, offsets, words, keys, key_para, text_keys)
 
@@ -284,6 +285,7 @@ def shingle_ascii(buf: np.ndarray, size: int, min_words: int = 8) -> ShingleBatc
     """
     if not 1 <= size <= MAX_SHINGLE:
         raise ValueError(f"shingle size must be 1 to {MAX_SHINGLE}, not {size}")
+    buf = buf if buf.flags.writeable else buf.copy()  # one compiled variant
     mixed, n_words, words, keys, key_para = _normalize_and_hash(buf, min_words)
     values, offsets, text_keys = _shingle_pass(mixed[:n_words], words, size, _M_ARRAY)
     return ShingleBatch(values, offsets, words, keys, key_para, text_keys)
@@ -385,8 +387,7 @@ def _alnum(c):
     return 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122
 
 
-on_warm_up(lambda: (shingle_batch(["a"], 3), shingle_buffer(np.zeros(1, dtype=np.uint8), 3),  # read-only, writable
-                    shingle_ascii(np.zeros(1, dtype=np.uint8), 3)))
+on_warm_up(lambda: (shingle_buffer(np.zeros(1, dtype=np.uint8), 3), shingle_ascii(np.zeros(1, dtype=np.uint8), 3)))
 
 
 def shingle_set(normalized: str, size: int) -> np.ndarray:

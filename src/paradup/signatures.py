@@ -159,5 +159,4 @@ def _sign(values, offsets, a, b, out):  # pragma: no cover - compiled; tested ag
         _sign_one(values, offsets[i], offsets[i + 1], a, b, out[i])
 
 
-on_warm_up(lambda: (sign_flat(np.zeros(1, dtype=np.uint32), np.array([0, 1]), 2, 1),
-                    sign_and_band(np.zeros(1, dtype=np.uint32), np.array([0, 1]), 2, 1, 1, 2)))
+on_warm_up(lambda: sign_and_band(np.zeros(1, dtype=np.uint32), np.array([0, 1]), 2, 1, 1, 2))  # what a scan's workers use
