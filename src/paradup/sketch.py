@@ -230,7 +230,7 @@ def paragraphs_and_digest(documents: Sequence[str], params: Params, jobs: int = 
         if size >= RUN_CHARS or i == len(documents) - 1:
             runs.append((start, i + 1))
             start, size = i + 1, 0
-    parts = map_shared(_cut_run, (documents, params), runs, jobs)
+    parts = map_shared(_cut_run, (documents, params), runs, jobs, spill=True)
     table = ParagraphTable.concat(documents, [t for t, _ in parts])
     digests = [d for _, d in parts]
     parts.clear()

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from paradup import parallel
+from paradup.parallel import map_shared
+
+pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="workers are forked processes")
+
+
+def arrays(shared: int, part: int) -> dict:
+    big = np.arange(part * 10_000, dtype=np.int64) + shared  # spilled
+    return {"big": big, "wide": np.ones((3, part * 5_000), dtype=np.uint64)[:, ::2], "small": np.arange(part),
+            "text": f"part {part}", "nested": [big[:3], (part, np.float32(0.5))]}
+
+
+def check(results: list[dict], shared: int = 7) -> None:
+    for part, got in zip(range(1, 5), results):
+        want = arrays(shared, part)
+        assert np.array_equal(got["big"], want["big"]) and got["big"].dtype == np.int64
+        assert np.array_equal(got["wide"], want["wide"]) and np.array_equal(got["small"], want["small"])
+        assert got["text"] == want["text"] and np.array_equal(got["nested"][0], want["nested"][0])
+        assert got["nested"][1] == want["nested"][1]
+        got["big"][0] = -1  # the arrays are this process's to change
+
+
+def test_large_arrays_come_back_through_shared_memory_and_the_files_go(monkeypatch):
+    made = []
+    monkeypatch.setattr(parallel, "_spill_dir", lambda: made.append(parallel.tempfile.mkdtemp(dir=parallel._SPILL_ROOT)) or made[-1])
+    if not os.path.isdir(parallel._SPILL_ROOT):
+        pytest.skip("no /dev/shm here: results come back through the pipe (tested below)")
+    spilled = []
+    restore = parallel._restore
+    monkeypatch.setattr(parallel, "_restore", lambda r: spilled.append(isinstance(r, parallel._Spill)) or restore(r))
+    check(map_shared(arrays, 7, [1, 2, 3, 4], jobs=2, spill=True))
+    assert spilled == [True] * 4
+    assert made and not os.path.exists(made[0])
+
+
+def test_results_come_back_through_the_pipe_when_shared_memory_is_full_or_missing(monkeypatch):
+    def full(self, obj):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(parallel._Spiller, "persistent_id", full)
+    check(map_shared(arrays, 7, [1, 2, 3, 4], jobs=2, spill=True))
+    monkeypatch.setattr(parallel, "_SPILL_ROOT", "/nonexistent/shm")
+    check(map_shared(arrays, 7, [1, 2, 3, 4], jobs=2, spill=True))
