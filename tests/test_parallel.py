@@ -36,7 +36,7 @@ def test_large_arrays_come_back_through_shared_memory_and_the_files_go(monkeypat
     restore = parallel._restore
     monkeypatch.setattr(parallel, "_restore", lambda r: spilled.append(isinstance(r, parallel._Spill)) or restore(r))
     check(map_shared(arrays, 7, [1, 2, 3, 4], jobs=2, spill=True))
-    assert spilled == [True] * 4
+    assert spilled == [True] * 2  # the worker's parts; this process computes the other two itself
     assert made and not os.path.exists(made[0])
 
 

@@ -26,7 +26,7 @@ Include = Annotated[list[str], typer.Option(help="Only read files matching this 
 Exclude = Annotated[list[str], typer.Option(help="Skip files and folders matching this glob (repeatable).")]
 TextField = Annotated[str, typer.Option(help="JSONL field that holds the text.")]
 Hidden = Annotated[bool, typer.Option(help="Also read hidden files and folders.")]
-Jobs = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for sketching (0: one per core).")]
+Jobs = Annotated[int, typer.Option("--jobs", "-j", help="Processes for sketching: this one and N-1 forked workers (0: one per core).")]
 IndexFile = Annotated[Path, typer.Option("--index", help="The index file (SQLite).")]
 Out = Annotated[Path, typer.Option("--out", help="Output: a folder (a file when the input is one file).")]
 Ledger = Annotated[Optional[Path], typer.Option(

@@ -116,40 +116,45 @@ def _find_duplicates(documents, params, problems, root, progress, jobs) -> Repor
 def find_candidate_pairs(digest: Digest, nodes: Nodes, params: Params, jobs: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Return the node pairs sharing a band key (LSH) and those sharing a long sentence.
 
-    The bands are split over ``jobs`` processes and the sentence keys grouped
-    beside them, each task returning an array of pairs.
+    Task ``k`` of ``split`` groups bands ``k, k + split, ...`` and the
+    sentence keys of partition ``k`` (a key's every occurrence falls in one
+    partition), so tasks cost about the same; each returns arrays of pairs.
     """
     long_ids = np.flatnonzero(nodes.words >= params.min_words)
     rows = nodes.reps[long_ids]
     bands = digest.band_keys.shape[0]
     jobs = jobs if nodes.count >= _PARALLEL_NODES else 1
-    split = min(4 * jobs, bands) if jobs > 1 else 1  # several tasks a worker: balanced
-    parts: list = [range(b, bands, split) for b in range(split)]
-    found = map_shared(_candidate_part, (digest, nodes, rows, long_ids, params), ["sentences", *parts], jobs)
-    return unique_pairs(found[1:]), found[0]
+    split = min(4 * jobs, bands) if jobs > 1 else 1  # several tasks a process: balanced
+    found = map_shared(_candidate_part, (digest, nodes, rows, long_ids, params, split), list(range(split)), jobs)
+    return unique_pairs([lsh for lsh, _ in found]), unique_pairs([sentence for _, sentence in found])
 
 
-def _candidate_part(shared, part) -> np.ndarray:
-    digest, nodes, rows, ids, params = shared
-    if part == "sentences":
-        return sentence_candidates(digest, nodes, params)
-    return band_candidates(digest.band_keys, rows, ids, params.max_bucket, bands=part)
+def _candidate_part(shared, part: int) -> tuple[np.ndarray, np.ndarray]:
+    digest, nodes, rows, ids, params, split = shared
+    lsh = band_candidates(digest.band_keys, rows, ids, params.max_bucket, bands=range(part, digest.band_keys.shape[0], split))
+    return lsh, sentence_candidates(digest, nodes, params, part, split)
 
 
-def sentence_candidates(digest: Digest, nodes: Nodes, params: Params) -> np.ndarray:
+def sentence_candidates(digest: Digest, nodes: Nodes, params: Params, part: int = 0, parts: int = 1) -> np.ndarray:
     """Return node pairs that share a whole sentence of at least ``min_words`` words.
 
     This finds a paragraph split in two, or quoted inside a longer one, whose
-    Jaccard similarity with its original is too low for LSH to catch.
+    Jaccard similarity with its original is too low for LSH to catch.  Only
+    sentence keys of partition ``part`` of ``parts`` (by the key's high bits)
+    are looked at.
     """
+    keys, ids = digest.sentence_keys, digest.sentence_ids
+    if parts > 1:
+        mine = ((keys >> np.uint64(32)) * np.uint64(parts)) >> np.uint64(32) == np.uint64(part)
+        keys, ids = keys[mine], ids[mine]
     node_of = np.full(len(digest), -1, dtype=np.int64)
     node_of[nodes.reps] = np.arange(nodes.count)
-    nodes_with = node_of[digest.sentence_ids]
+    nodes_with = node_of[ids]
     keep = nodes_with >= 0
     keep[keep] &= nodes.words[nodes_with[keep]] >= params.min_words
     if not keep.any():
         return np.empty((0, 2), dtype=np.int64)
-    pairs = group_pairs(digest.sentence_keys[keep], nodes_with[keep], params.max_bucket)
+    pairs = group_pairs(keys[keep], nodes_with[keep], params.max_bucket)
     return pairs[pairs[:, 0] != pairs[:, 1]]
 
 

@@ -243,7 +243,7 @@ def _cut_run(shared: tuple[Sequence[str], Params], run: tuple[int, int]) -> tupl
 
 
 def sketch_all(texts: Sequence[str], params: Params, jobs: int = 1) -> Sketch:
-    """Sketch every text, in ``jobs`` worker processes when more than one.
+    """Sketch every text, in ``jobs`` processes when more than one.
 
     The result does not depend on ``jobs``: batches are cut the same way and
     joined in input order.
