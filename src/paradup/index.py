@@ -21,7 +21,7 @@ are safe; an add is one transaction, all or nothing.  Tables:
   at least ``min_words`` words, the band number mixed into the key.
 - ``sentences(key, paragraph)``: hashes of whole sentences of at least
   ``min_words`` words, which find split and quoted paragraphs (as
-  :func:`paradup.pipeline.sentence_candidates` does within a run).
+  :func:`paradup.pipeline.sentence_keys` does within a run).
 
 A query looks every key up in batches (``json_each`` of up to 50,000 keys per
 statement) and verifies each candidate with :func:`paradup.matches.score_pair`.

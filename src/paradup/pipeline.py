@@ -125,37 +125,34 @@ def find_candidate_pairs(digest: Digest, nodes: Nodes, params: Params, jobs: int
     bands = digest.band_keys.shape[0]
     jobs = jobs if nodes.count >= _PARALLEL_NODES else 1
     split = min(4 * jobs, bands) if jobs > 1 else 1  # several tasks a process: balanced
-    found = map_shared(_candidate_part, (digest, nodes, rows, long_ids, params, split), list(range(split)), jobs)
+    keys, owners = sentence_keys(digest, nodes, params)
+    part_of = ((keys >> np.uint64(32)) * np.uint64(split)) >> np.uint64(32)  # by the keys' high bits
+    shared = (digest.band_keys, rows, long_ids, keys, owners, part_of, params, split)
+    found = map_shared(_candidate_part, shared, list(range(split)), jobs)
     return unique_pairs([lsh for lsh, _ in found]), unique_pairs([sentence for _, sentence in found])
 
 
 def _candidate_part(shared, part: int) -> tuple[np.ndarray, np.ndarray]:
-    digest, nodes, rows, ids, params, split = shared
-    lsh = band_candidates(digest.band_keys, rows, ids, params.max_bucket, bands=range(part, digest.band_keys.shape[0], split))
-    return lsh, sentence_candidates(digest, nodes, params, part, split)
+    band_keys, rows, ids, keys, owners, part_of, params, split = shared
+    lsh = band_candidates(band_keys, rows, ids, params.max_bucket, bands=range(part, band_keys.shape[0], split))
+    mine = part_of == part
+    pairs = group_pairs(keys[mine], owners[mine], params.max_bucket)
+    return lsh, pairs[pairs[:, 0] != pairs[:, 1]]  # two sentences of one paragraph
 
 
-def sentence_candidates(digest: Digest, nodes: Nodes, params: Params, part: int = 0, parts: int = 1) -> np.ndarray:
-    """Return node pairs that share a whole sentence of at least ``min_words`` words.
+def sentence_keys(digest: Digest, nodes: Nodes, params: Params) -> tuple[np.ndarray, np.ndarray]:
+    """Return the keys of the long sentences of nodes of at least ``min_words`` words, and their nodes.
 
-    This finds a paragraph split in two, or quoted inside a longer one, whose
-    Jaccard similarity with its original is too low for LSH to catch.  Only
-    sentence keys of partition ``part`` of ``parts`` (by the key's high bits)
-    are looked at.
+    Node pairs that share a key share a whole sentence of ``min_words``
+    words or more: a paragraph split in two, or quoted inside a longer one,
+    whose Jaccard similarity with its original is too low for LSH to catch.
     """
-    keys, ids = digest.sentence_keys, digest.sentence_ids
-    if parts > 1:
-        mine = ((keys >> np.uint64(32)) * np.uint64(parts)) >> np.uint64(32) == np.uint64(part)
-        keys, ids = keys[mine], ids[mine]
     node_of = np.full(len(digest), -1, dtype=np.int64)
-    node_of[nodes.reps] = np.arange(nodes.count)
-    nodes_with = node_of[ids]
-    keep = nodes_with >= 0
-    keep[keep] &= nodes.words[nodes_with[keep]] >= params.min_words
-    if not keep.any():
-        return np.empty((0, 2), dtype=np.int64)
-    pairs = group_pairs(keys[keep], nodes_with[keep], params.max_bucket)
-    return pairs[pairs[:, 0] != pairs[:, 1]]
+    long = nodes.words >= params.min_words
+    node_of[nodes.reps[long]] = np.flatnonzero(long)  # each node's sentences once, from its first paragraph
+    owners = node_of[digest.sentence_ids]
+    keep = owners >= 0
+    return digest.sentence_keys[keep], owners[keep]
 
 
 def verify_nodes(table: ParagraphTable, nodes: Nodes, pairs: np.ndarray, shared: np.ndarray, params: Params,
