@@ -7,13 +7,16 @@ can overstate what the tree really holds; ``ru_maxrss`` (reported by the
 worker) gives the largest single process instead.  The tree's *proportional*
 set size (PSS, from ``/proc/PID/smaps_rollup`` on Linux) is sampled too: a
 shared page counts once in total, split between the processes sharing it,
-so the PSS sum is what the tree really holds.  It is sampled once a second
+so the PSS sum is what the tree really holds; paradup's worker results
+waiting in ``/dev/shm`` (not yet mapped by any process) are added to it.  It is sampled once a second
 (counting it stalls the measured process), so a run shorter than a second has
 none.  Peaks shorter than 50 ms (RSS) or a second (PSS) can be missed.  Without psutil only that single-process figure is known.
 """
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
 import signal
 import subprocess
@@ -73,6 +76,22 @@ def _tree_pss(proc) -> int | None:
                 return None
         except OSError:
             pass
+    return total + _spilled_bytes()
+
+
+SPILL_GLOB = "/dev/shm/paradup-*/*"
+
+
+def _spilled_bytes() -> int:
+    """Bytes of paradup's workers' results waiting in shared memory, not yet mapped by any process.
+
+    (paradup.parallel's ``spill``: a mapped file is unlinked at once, and
+    counted in its process's PSS from then on.)
+    """
+    total = 0
+    for path in glob.glob(SPILL_GLOB):
+        with contextlib.suppress(OSError):
+            total += os.stat(path).st_blocks * 512
     return total
 
 

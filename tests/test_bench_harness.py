@@ -149,3 +149,13 @@ def test_the_tree_pss_counts_what_a_process_holds():
     finally:
         child.kill()
         child.wait()
+
+
+def test_the_tree_pss_counts_worker_results_waiting_in_shared_memory(monkeypatch, tmp_path):
+    from benchmarks import measure
+
+    spill = tmp_path / "paradup-test"
+    spill.mkdir()
+    (spill / "1-0").write_bytes(b"x" * 3_000_000)
+    monkeypatch.setattr(measure, "SPILL_GLOB", str(tmp_path / "paradup-*" / "*"))
+    assert 3_000_000 <= measure._spilled_bytes() < 3_100_000

@@ -51,12 +51,14 @@ def map_shared(func: Callable[[Any, Any], T], shared: Any, parts: Sequence[Any],
     one fork fewer and no results to send back for its share (parts should
     cost about the same).  Results come back in the order of ``parts``.
     Without fork (or with one job or one part) the parts run in this
-    process alone.  With ``spill`` the
-    large numpy arrays of each result come back through a file in shared
-    memory (``/dev/shm``) that this process maps, instead of being pickled
-    through a pipe: at 1e6 paragraphs the sketch stage's 420 MB of arrays
-    took 1.3 s to send that way (measured); a worker that finds no room
-    there sends its result through the pipe.
+    process alone.
+
+    With ``spill`` the large numpy arrays of the workers' results come back
+    through files in shared memory (``/dev/shm``) that this process maps,
+    instead of being pickled through a pipe: at 1e6 paragraphs the sketch
+    stage's 420 MB of arrays took 1.3 s to send that way (measured).  A
+    worker that finds no room there sends its result through the pipe; the
+    files wait there until this process has done its own share.
 
     >>> map_shared(lambda s, p: s + p, 10, [1, 2, 3], jobs=2)
     [11, 12, 13]
