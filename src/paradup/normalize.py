@@ -35,6 +35,22 @@ SENTENCE = "\x01"  # marks a sentence end inside a normalised paragraph (normali
 PARAGRAPH = "\x00"  # separates paragraphs in a batch buffer
 
 
+def _fold(text: str) -> str:
+    """Return ``text.translate(_FOLD)``, made with ``str.replace``: translate looks every
+    character up in a dict (40 µs for a 430-character paragraph here), replace scans in C.
+
+    >>> _fold("l’été — “oui”") == "l’été — “oui”".translate(_FOLD)
+    True
+    """
+    for char, to in _FOLD_PAIRS:
+        if char in text:
+            text = text.replace(char, to)
+    return text
+
+
+_FOLD_PAIRS = [(chr(code), to or "") for code, to in _FOLD.items()]
+
+
 def normalize(text: str) -> str:
     """Return ``text`` in the form paradup matches on.
 
@@ -45,7 +61,7 @@ def normalize(text: str) -> str:
     >>> normalize("Peru’s  CAPITAL — “continues”!")
     'perus capital continues'
     """
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
+    text = _fold(unicodedata.normalize("NFKC", text).casefold())
     text = _APOSTROPHE.sub("", text)
     return _NON_WORD.sub(" ", text).strip()
 
@@ -69,7 +85,7 @@ def normalize_marked(text: str) -> str:
     """
     # Sentences are cut after folding, as the batch path cuts them (a soft
     # hyphen between "?" and a space must not hide the sentence end).
-    text = text.replace(PARAGRAPH, " ").replace(SENTENCE, " ").translate(_FOLD)
+    text = _fold(text.replace(PARAGRAPH, " ").replace(SENTENCE, " "))
     return SENTENCE.join(n for n in map(normalize, split_sentences(text)) if n)
 
 
@@ -99,7 +115,7 @@ def normalize_buffer(texts: Sequence[str]) -> np.ndarray:
     texts = [t.replace(PARAGRAPH, " ").replace(SENTENCE, " ") if PARAGRAPH in t or SENTENCE in t else t for t in texts]
     joined = PARAGRAPH.join(texts)
     if not joined.isascii():
-        joined = joined.translate(_FOLD)  # every folded character is outside ASCII
+        joined = _fold(joined)  # every folded character is outside ASCII
     if joined.isascii():
         return normalize_ascii(np.frombuffer(joined.encode("ascii"), dtype=np.uint8))
     folded = joined.split(PARAGRAPH)
