@@ -18,6 +18,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from paradup.jit import kernel, on_warm_up
+
 _FNV = np.uint64(0x100000001B3)
 
 
@@ -161,14 +163,33 @@ def _maybe_repeated(keys: np.ndarray) -> np.ndarray:
     """
     bits = max(1, (keys.size - 1).bit_length())
     low = np.uint64((1 << bits) - 1)
-    packed = np.sort((keys & ~low) | np.arange(keys.size, dtype=np.uint64))
-    high = packed & ~low
-    repeated = np.zeros(packed.size, dtype=bool)
-    same = high[1:] == high[:-1]
-    repeated[1:] |= same
-    repeated[:-1] |= same
-    out = np.zeros(keys.size, dtype=bool)
-    out[(packed[repeated] & low).astype(np.intp)] = True
+    packed = _pack(np.ascontiguousarray(keys, dtype=np.uint64), low)
+    packed.sort()  # in place
+    return _mark_repeated(packed, low)
+
+
+@kernel
+def _pack(keys, low):  # pragma: no cover - compiled; tested through group_pairs
+    """Return each key with its low bits replaced by its position (one array, no temporaries)."""
+    packed = np.empty(keys.size, np.uint64)
+    high = ~low
+    for i in range(keys.size):
+        packed[i] = (keys[i] & high) | np.uint64(i)
+    return packed
+
+
+@kernel
+def _mark_repeated(packed, low):  # pragma: no cover - compiled; tested through group_pairs
+    """Mark the positions whose high bits stand twice or more in sorted ``packed``, in one pass.
+
+    At 9.5 million keys numpy's masks and gathers here took 0.15-0.6 s against a 0.11 s sort.
+    """
+    out = np.zeros(packed.size, np.bool_)
+    high = ~low
+    for i in range(1, packed.size):
+        if (packed[i] & high) == (packed[i - 1] & high):
+            out[packed[i] & low] = True
+            out[packed[i - 1] & low] = True
     return out
 
 
@@ -211,3 +232,6 @@ def unique_pairs(chunks: Sequence[np.ndarray]) -> np.ndarray:
         packed = np.unique(pairs[:, 0] * base + pairs[:, 1])
         return np.stack([packed // base, packed % base], axis=1)
     return np.unique(pairs, axis=0)
+
+
+on_warm_up(lambda: _maybe_repeated(np.zeros(2, dtype=np.uint64)))
