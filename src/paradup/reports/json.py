@@ -15,12 +15,13 @@ from paradup.reports.common import doc_id, params_dict, preview, stats_dict
 SCHEMA_VERSION = 1
 
 
-def to_dict(report: Report, timings: bool = True, lazy: bool = False) -> dict:
-    """Return the report as plain data, the same schema the JSON and HTML reports carry.
+def to_dict(report: Report, timings: bool = True) -> dict:
+    """Return the report as plain data, the same schema the JSON and HTML reports carry."""
+    return _data(report, timings, list(_clusters(report)), list(_matches(report)))
 
-    ``lazy`` leaves clusters and matches as iterators, made item by item as
-    they are written, so a report of millions never exists whole as objects.
-    """
+
+def _data(report: Report, timings: bool, clusters, matches) -> dict:
+    """The report's top-level keys in order, with ``clusters`` and ``matches`` as given."""
     counts = doc_counts(report.paragraphs, len(report.documents))
     return {
         "schema_version": SCHEMA_VERSION,
@@ -28,8 +29,8 @@ def to_dict(report: Report, timings: bool = True, lazy: bool = False) -> dict:
         "params": params_dict(report),
         "stats": stats_dict(report, timings),
         "documents": [{"id": d.id, "path": d.path, "paragraphs": n} for d, n in zip(report.documents, counts)],
-        "clusters": _clusters(report) if lazy else list(_clusters(report)),
-        "matches": _matches(report) if lazy else list(_matches(report)),
+        "clusters": clusters,
+        "matches": matches,
         "blocks": [_block(report, b) for b in report.blocks],
         "problems": [{"path": p.path, "message": p.message} for p in report.problems],
         **({"archive": [_archive(report, a) for a in report.archive]} if report.archive else {}),
@@ -63,9 +64,7 @@ def render_chunks(report: Report, timings: bool = True) -> Iterator[str]:
     1.70 s for one (forking a large process and sending 100 MB of text back
     cost more than the work they share).
     """
-    data = to_dict(report, timings, lazy=True)
-    data["clusters"], data["matches"] = _Lines(_cluster_lines(report)), _Lines(_match_lines(report))
-    return _chunks(data)
+    return _chunks(_data(report, timings, _Lines(_cluster_lines(report)), _Lines(_match_lines(report))))
 
 
 def render_dict(data: dict) -> str:
@@ -79,24 +78,16 @@ def _chunks(data: dict) -> Iterator[str]:
     yield "{\n"
     for n, (key, value) in enumerate(data.items()):
         head = ",\n" if n else ""
-        if isinstance(value, _Lines):  # items written already
-            first = next(value, _NONE)
-            if first is _NONE:
-                yield f"{head}{dump(key)}: []"
-                continue
-            yield f"{head}{dump(key)}: [\n{first}"
-            while batch := list(islice(value, _CHUNK_ITEMS)):
-                yield ",\n" + ",\n".join(batch)
-            yield "\n]"
-        elif isinstance(value, (list, Iterator)):
+        if isinstance(value, (list, Iterator)):
+            write = str if isinstance(value, _Lines) else dump  # _Lines: items written already
             items = iter(value)
             first = next(items, _NONE)
             if first is _NONE:
                 yield f"{head}{dump(key)}: []"
                 continue
-            yield f"{head}{dump(key)}: [\n{dump(first)}"
+            yield f"{head}{dump(key)}: [\n{write(first)}"
             while batch := list(islice(items, _CHUNK_ITEMS)):
-                yield "".join([",\n" + dump(v) for v in batch])
+                yield ",\n" + ",\n".join(map(write, batch))
             yield "\n]"
         else:
             yield f"{head}{dump(key)}: {dump(value)}"
