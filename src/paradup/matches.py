@@ -70,7 +70,8 @@ def score_pair(text_a: str, text_b: str, set_a: np.ndarray, set_b: np.ndarray, p
     return Scores(sim, jac, con, None)
 
 
-_KINDS = (None, "exact", "near", "containment", "passage")  # the codes of PairScores.kind
+_KINDS = (None, "exact", "near", "containment", "passage")  # the codes of PairScores.kind and Verified.kind
+EXACT, NEAR, CONTAINMENT, PASSAGE = 1, 2, 3, 4
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,8 @@ def score_pairs(pairs: np.ndarray, texts: Sequence[str], set_values: np.ndarray,
     near = ~exact & ~contained & ((sim >= params.min_similarity) | (jac >= params.min_jaccard))
     kind = np.zeros(n, dtype=np.int8)
     if shared is not None:
-        kind[shared] = 4
-    kind[near], kind[contained], kind[exact] = 2, 3, 1
+        kind[shared] = PASSAGE
+    kind[near], kind[contained], kind[exact] = NEAR, CONTAINMENT, EXACT
     sim[exact], jac[exact], con[exact] = 1.0, 1.0, 1.0
     return PairScores(sim, jac, con, kind, size_a < size_b)
 
@@ -149,7 +150,7 @@ def verify_candidates(
     """
     offsets = np.concatenate(([0], np.cumsum([s.size for s in sets]))).astype(np.int64)
     values = np.concatenate(sets).astype(np.uint32) if len(sets) else np.zeros(0, dtype=np.uint32)
-    return _matches(pairs, texts, values, offsets, params, shared)
+    return _verified(pairs, texts, values, offsets, params, shared).matches()
 
 
 @dataclass(frozen=True)
@@ -175,11 +176,11 @@ class Verified:
 
     def copies(self) -> Verified:
         """Return the near matches and containments: what clusters and blocks are made of (passages are not)."""
-        return self.where(self.kind != 4)
+        return self.where(self.kind != PASSAGE)
 
     def strength(self) -> np.ndarray:
         """Return each pair's :attr:`Match.strength`: containment for a containment, else max(similarity, Jaccard)."""
-        return np.where(self.kind == 3, self.containment, np.maximum(self.similarity, self.jaccard))
+        return np.where(self.kind == CONTAINMENT, self.containment, np.maximum(self.similarity, self.jaccard))
 
     def renamed(self, ids: np.ndarray) -> Verified:
         """Return the same pairs with ``a`` and ``b`` mapped through ``ids``."""
@@ -202,7 +203,7 @@ class Verified:
         """Return the pairs as :class:`Match` objects."""
         rows = zip(self.a.tolist(), self.b.tolist(), self.kind.tolist(), self.similarity.tolist(),
                    self.jaccard.tolist(), self.containment.tolist(), self.smaller_a.tolist())
-        return [Match(a, b, _KINDS[k], sim, jac, con, ("a" if smaller_a else "b") if k == 3 else None)
+        return [Match(a, b, _KINDS[k], sim, jac, con, ("a" if smaller_a else "b") if k == CONTAINMENT else None)
                 for a, b, k, sim, jac, con, smaller_a in rows]
 
 
@@ -216,10 +217,6 @@ def _verified(pairs, texts, values, offsets, params, shared) -> Verified:
 
     return Verified(pairs[keep, 0], pairs[keep, 1], s.kind[keep], rounded(s.similarity), rounded(s.jaccard),
                     rounded(s.containment), s.smaller_a[keep])
-
-
-def _matches(pairs, texts, values, offsets, params, shared) -> list[Match]:
-    return _verified(pairs, texts, values, offsets, params, shared).matches()
 
 
 def verify_texts(pairs: np.ndarray, texts: Sequence[str], params: Params, shared: np.ndarray | None = None) -> Verified:

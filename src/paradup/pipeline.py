@@ -30,7 +30,7 @@ from paradup.blocks import Links, find_blocks
 from paradup.candidates import band_candidates, group_pairs, unique_pairs
 from paradup.clusters import MatchArrays, cluster_arrays
 from paradup.exact import Nodes, group_exact, group_keys
-from paradup.matches import Verified, verify_texts
+from paradup.matches import CONTAINMENT, EXACT, NEAR, Verified, verify_texts
 from paradup.model import Cluster, Document, InputProblem, Match, Params, Report
 from paradup.normalize import SENTENCE, normalize_batch
 from paradup.paragraphs import ParagraphTable
@@ -177,7 +177,8 @@ def _verify_part(state, part: tuple[int, int]) -> Verified:
 
 def build_clusters(nodes: Nodes, copies: Verified, params: Params) -> list[Cluster]:
     """Return paragraph clusters: node clusters expanded, plus exact-only groups, in corpus order of their first member."""
-    links = MatchArrays(copies.a, copies.b, copies.kind == 2, copies.kind == 3, copies.smaller_a & (copies.kind == 3),
+    contained = copies.kind == CONTAINMENT
+    links = MatchArrays(copies.a, copies.b, copies.kind == NEAR, contained, copies.smaller_a & contained,
                         copies.similarity, copies.strength())
     found = cluster_arrays(nodes.count, links, params)
     in_cluster = np.zeros(nodes.count, dtype=bool)
@@ -215,7 +216,7 @@ def paragraph_matches(nodes: Nodes, node_matches: Verified) -> list[Match]:
     exact = np.ones(copies.size)
     a = np.concatenate([firsts, nodes.reps[node_matches.a]])
     b = np.concatenate([copies, nodes.reps[node_matches.b]])
-    kind = np.concatenate([np.ones(copies.size, dtype=np.int8), node_matches.kind])
+    kind = np.concatenate([np.full(copies.size, EXACT, dtype=np.int8), node_matches.kind])
     order = np.lexsort((b, a))
     columns = (a, b, kind, np.concatenate([exact, node_matches.similarity]), np.concatenate([exact, node_matches.jaccard]),
                np.concatenate([exact, node_matches.containment]),
