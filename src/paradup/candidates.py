@@ -121,7 +121,7 @@ def group_pairs(keys: np.ndarray, ids: np.ndarray, max_bucket: int) -> np.ndarra
     """
     keys = np.asarray(keys, dtype=np.uint64)
     if keys.size > _PREFILTER:
-        maybe = _maybe_repeated(keys)
+        maybe = may_repeat(keys)
         keys, ids = keys[maybe], np.asarray(ids)[maybe]
     order = np.argsort(keys)  # bucket members are sorted below, so the sort need not be stable
     sorted_keys, sorted_ids = keys[order], ids[order]
@@ -146,6 +146,18 @@ def group_pairs(keys: np.ndarray, ids: np.ndarray, max_bucket: int) -> np.ndarra
 
 
 _PREFILTER = 4096  # above this many keys, first drop those that surely occur once
+
+
+def may_repeat(keys: np.ndarray) -> np.ndarray:
+    """Return the positions of the keys that may occur more than once (all of them, for a few keys).
+
+    Dropping the others changes no grouping by key: a test checks it.
+
+    >>> may_repeat(np.array([5, 9, 5, 3], dtype=np.uint64)).tolist()
+    [0, 1, 2, 3]
+    """
+    keys = np.asarray(keys, dtype=np.uint64)
+    return np.flatnonzero(_maybe_repeated(keys)) if keys.size > _PREFILTER else np.arange(keys.size)
 
 
 def _maybe_repeated(keys: np.ndarray) -> np.ndarray:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from paradup.candidates import _PREFILTER, _maybe_repeated
+from paradup.candidates import may_repeat
 from paradup.jit import kernel
 
 
@@ -66,12 +66,22 @@ class Nodes:
         >>> group_exact(["a b", "c", "a b", "c", "d"]).members_of(np.array([1, 0]))
         [(1, 3), (0, 2)]
         """
+        flat, sizes = self.gather(nodes)
+        ends = np.cumsum(sizes)
+        flat = flat.tolist()
+        return [tuple(flat[a:b]) for a, b in zip((ends - sizes).tolist(), ends.tolist())]
+
+    def gather(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return the paragraphs of ``nodes`` one node after the other (each in corpus order), and how many each has.
+
+        >>> [a.tolist() for a in group_exact(["a b", "c", "a b", "c", "d"]).gather(np.array([1, 2]))]
+        [[1, 3, 4], [2, 1]]
+        """
         nodes = np.asarray(nodes, dtype=np.int64)
         sizes = self.sizes[nodes]
         ends = np.cumsum(sizes)
         flat = self.order[np.repeat(self.starts[nodes] - (ends - sizes), sizes) + np.arange(int(ends[-1]) if ends.size else 0)]
-        flat = flat.tolist()
-        return [tuple(flat[a:b]) for a, b in zip((ends - sizes).tolist(), ends.tolist())]
+        return flat, sizes
 
     def repeated(self) -> np.ndarray:
         """Return the nodes carried by more than one paragraph."""
@@ -107,7 +117,7 @@ def group_keys(text_keys: np.ndarray, words: np.ndarray) -> Nodes:
     keys = np.asarray(text_keys, dtype=np.uint64)[filled]
     # Most texts occur once: one plain sort finds the few keys that may repeat,
     # and only those are grouped exactly (1e7 keys: 5.6 s for np.unique of all).
-    maybe = np.flatnonzero(_maybe_repeated(keys)) if keys.size > _PREFILTER else np.arange(keys.size)
+    maybe = may_repeat(keys)
     _, first, inverse = np.unique(keys[maybe], return_index=True, return_inverse=True)
     group_first = maybe[first][inverse.reshape(-1)]  # where each candidate's text first occurs
     is_first = np.ones(keys.size, dtype=bool)

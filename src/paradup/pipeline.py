@@ -188,9 +188,7 @@ def build_clusters(nodes: Nodes, copies: Verified, params: Params) -> list[Clust
     count = found.offsets.size - 1
     group_nodes = np.concatenate([found.nodes, alone])
     group_of = np.concatenate([np.repeat(np.arange(count), np.diff(found.offsets)), count + np.arange(alone.size)])
-    sizes = nodes.sizes[group_nodes]
-    ends = np.cumsum(sizes)
-    members = nodes.order[np.repeat(nodes.starts[group_nodes] - (ends - sizes), sizes) + np.arange(int(ends[-1]) if ends.size else 0)]
+    members, sizes = nodes.gather(group_nodes)
     groups = np.repeat(group_of, sizes)
     by_group = np.lexsort((members, groups))
     members = members[by_group].tolist()
