@@ -128,49 +128,54 @@ class _Lines:
         return next(self._lines)
 
 
-def _cluster_lines(report: Report, first: int = 0, stop: int | None = None) -> Iterator[str]:
-    """Yield what the encoder writes of each of :func:`_clusters`' items, formatted directly (3x faster)."""
-    ids = [encode_basestring(d.id) for d in report.documents]
+def _cluster_rows(report: Report, first: int = 0, stop: int | None = None):
+    """Yield each cluster with ``(place, text, words)`` of its members and its representative's place,
+    gathered a batch at a time: what both the dicts and the written lines are made of."""
     clusters = report.clusters[first:stop]
     for start in range(0, len(clusters), _CHUNK_ITEMS):
         batch = clusters[start : start + _CHUNK_ITEMS]
         gids = [m for c in batch for m in c.members]
-        places, texts = iter(report.places(gids)), report.texts(gids)
-        words = iter(report.word_counts(gids, texts))
-        texts = iter(texts)
-        reps = report.places([c.representative for c in batch])
-        for c, rep in zip(batch, reps):
-            members = []
-            for _ in c.members:
-                p, text = next(places), next(texts)
-                members.append(
-                    f'{{"doc": {ids[p.doc]}, "index": {p.index}, "line_start": {p.line_start}, "line_end": {p.line_end}, '
-                    f'"char_start": {p.char_start}, "char_end": {p.char_end}, "words": {next(words)}, '
-                    f'"preview": {encode_basestring(preview(text))}}}'
-                )
-            yield (f'{{"id": {c.id}, "kind": {encode_basestring(c.kind)}, "size": {len(c.members)}, '
-                   f'"weakest": {c.weakest!r}, "members": [{", ".join(members)}], '
-                   f'"representative": {{"doc": {ids[rep.doc]}, "index": {rep.index}}}}}')
+        texts = report.texts(gids)
+        members = iter(zip(report.places(gids), texts, report.word_counts(gids, texts)))
+        for c, rep in zip(batch, report.places([c.representative for c in batch])):
+            yield c, [next(members) for _ in c.members], rep
+
+
+def _match_rows(report: Report, first: int = 0, stop: int | None = None):
+    """Yield each match with the places of its two sides, gathered a batch at a time."""
+    matches = report.matches[first:stop]
+    for start in range(0, len(matches), _CHUNK_ITEMS):
+        batch = matches[start : start + _CHUNK_ITEMS]
+        yield from zip(batch, report.places([m.a for m in batch]), report.places([m.b for m in batch]))
+
+
+def _cluster_lines(report: Report, first: int = 0, stop: int | None = None) -> Iterator[str]:
+    """Yield what the encoder writes of each of :func:`_clusters`' items, formatted directly (3x faster)."""
+    ids = [encode_basestring(d.id) for d in report.documents]
+    for c, members, rep in _cluster_rows(report, first, stop):
+        written = [
+            f'{{"doc": {ids[p.doc]}, "index": {p.index}, "line_start": {p.line_start}, "line_end": {p.line_end}, '
+            f'"char_start": {p.char_start}, "char_end": {p.char_end}, "words": {words}, '
+            f'"preview": {encode_basestring(preview(text))}}}'
+            for p, text, words in members
+        ]
+        yield (f'{{"id": {c.id}, "kind": {encode_basestring(c.kind)}, "size": {len(c.members)}, '
+               f'"weakest": {c.weakest!r}, "members": [{", ".join(written)}], '
+               f'"representative": {{"doc": {ids[rep.doc]}, "index": {rep.index}}}}}')
 
 
 def _match_lines(report: Report, first: int = 0, stop: int | None = None) -> Iterator[str]:
     """Yield what the encoder writes of each of :func:`_matches`' items, formatted directly."""
     ids = [encode_basestring(d.id) for d in report.documents]
-    matches = report.matches[first:stop]
-    for start in range(0, len(matches), _CHUNK_ITEMS):
-        batch = matches[start : start + _CHUNK_ITEMS]
-        a_sides = report.places([m.a for m in batch])
-        b_sides = report.places([m.b for m in batch])
-        for m, a, b in zip(batch, a_sides, b_sides):
-            contained = "null" if m.contained is None else encode_basestring(m.contained)
-            yield (f'{{"a": {{"doc": {ids[a.doc]}, "index": {a.index}, "line_start": {a.line_start}}}, '
-                   f'"b": {{"doc": {ids[b.doc]}, "index": {b.index}, "line_start": {b.line_start}}}, '
-                   f'"kind": {encode_basestring(m.kind)}, "similarity": {m.similarity!r}, '
-                   f'"jaccard": {m.jaccard!r}, "containment": {m.containment!r}, "contained": {contained}}}')
+    for m, a, b in _match_rows(report, first, stop):
+        contained = "null" if m.contained is None else encode_basestring(m.contained)
+        yield (f'{{"a": {{"doc": {ids[a.doc]}, "index": {a.index}, "line_start": {a.line_start}}}, '
+               f'"b": {{"doc": {ids[b.doc]}, "index": {b.index}, "line_start": {b.line_start}}}, '
+               f'"kind": {encode_basestring(m.kind)}, "similarity": {m.similarity!r}, '
+               f'"jaccard": {m.jaccard!r}, "containment": {m.containment!r}, "contained": {contained}}}')
 
 
-def _member(report: Report, gid: int, p: Place) -> dict:
-    text = report.text(gid)
+def _member(report: Report, p: Place, text: str, words: int) -> dict:
     return {
         "doc": doc_id(report, p),
         "index": p.index,
@@ -178,47 +183,37 @@ def _member(report: Report, gid: int, p: Place) -> dict:
         "line_end": p.line_end,
         "char_start": p.char_start,
         "char_end": p.char_end,
-        "words": report.word_counts([gid], [text])[0],
+        "words": words,
         "preview": preview(text),
     }
 
 
 def _clusters(report: Report, first: int = 0, stop: int | None = None) -> Iterator[dict]:
-    clusters = report.clusters[first:stop]
-    for start in range(0, len(clusters), _CHUNK_ITEMS):  # places gathered a batch at a time
-        batch = clusters[start : start + _CHUNK_ITEMS]
-        places = iter(report.places([m for c in batch for m in c.members]))
-        reps = report.places([c.representative for c in batch])
-        for c, rep in zip(batch, reps):
-            yield {
-                "id": c.id,
-                "kind": c.kind,
-                "size": len(c.members),
-                "weakest": c.weakest,
-                "members": [_member(report, m, next(places)) for m in c.members],
-                "representative": {"doc": doc_id(report, rep), "index": rep.index},
-            }
+    for c, members, rep in _cluster_rows(report, first, stop):
+        yield {
+            "id": c.id,
+            "kind": c.kind,
+            "size": len(c.members),
+            "weakest": c.weakest,
+            "members": [_member(report, *member) for member in members],
+            "representative": {"doc": doc_id(report, rep), "index": rep.index},
+        }
 
 
 def _matches(report: Report, first: int = 0, stop: int | None = None) -> Iterator[dict]:
     def side(p: Place) -> dict:
         return {"doc": doc_id(report, p), "index": p.index, "line_start": p.line_start}
 
-    matches = report.matches[first:stop]
-    for start in range(0, len(matches), _CHUNK_ITEMS):
-        batch = matches[start : start + _CHUNK_ITEMS]
-        a_sides = report.places([m.a for m in batch])
-        b_sides = report.places([m.b for m in batch])
-        for m, a, b in zip(batch, a_sides, b_sides):
-            yield {
-                "a": side(a),
-                "b": side(b),
-                "kind": m.kind,
-                "similarity": m.similarity,
-                "jaccard": m.jaccard,
-                "containment": m.containment,
-                "contained": m.contained,
-            }
+    for m, a, b in _match_rows(report, first, stop):
+        yield {
+            "a": side(a),
+            "b": side(b),
+            "kind": m.kind,
+            "similarity": m.similarity,
+            "jaccard": m.jaccard,
+            "containment": m.containment,
+            "contained": m.contained,
+        }
 
 
 def _archive(report: Report, a) -> dict:
