@@ -5,7 +5,7 @@ import pytest
 from datasketch import LeanMinHash, MinHashLSH
 from planted import build
 
-from paradup.candidates import choose_bands, find_candidates, group_pairs, lsh_probability, lsh_threshold
+from paradup.candidates import choose_bands, find_candidates, group_pairs, lsh_probability, lsh_threshold, partition_keys
 from paradup.normalize import normalize
 from paradup.paragraphs import split_paragraphs
 from paradup.shingles import shingle_set
@@ -91,3 +91,21 @@ def test_dropping_surely_single_keys_before_the_exact_grouping_changes_no_pair(m
     plain = group_pairs(keys, ids, 64)
     monkeypatch.setattr(candidates, "_PREFILTER", 0)
     assert len(plain) > 3_000 and np.array_equal(group_pairs(keys, ids, 64), plain)
+
+
+def test_partitioned_keys_are_the_owned_keys_selected_partition_by_partition():
+    rng = np.random.default_rng(5)
+    keys = rng.integers(0, 2**63, size=20_000, dtype=np.uint64) * np.uint64(2) + rng.integers(0, 2, 20_000).astype(np.uint64)
+    keys[::7] = keys[3]  # repeated keys land in one partition
+    ids = rng.integers(0, 3_000, size=keys.size)
+    owner_of = np.where(rng.random(3_000) < 0.3, -1, rng.integers(0, 1_000, size=3_000))
+    for parts in (1, 2, 8, 37):
+        got_keys, got_owners, offsets = partition_keys(keys, ids, owner_of, parts)
+        owners = owner_of[ids]
+        kept, owners = keys[owners >= 0], owners[owners >= 0]
+        part = ((kept >> np.uint64(32)) * np.uint64(parts)) >> np.uint64(32)
+        assert offsets.tolist() == [0, *np.cumsum(np.bincount(part.astype(np.int64), minlength=parts)).tolist()]
+        for k in range(parts):
+            mine = part == k
+            assert np.array_equal(got_keys[offsets[k] : offsets[k + 1]], kept[mine])
+            assert np.array_equal(got_owners[offsets[k] : offsets[k + 1]], owners[mine])

@@ -48,3 +48,34 @@ def test_results_come_back_through_the_pipe_when_shared_memory_is_full_or_missin
     check(map_shared(arrays, 7, [1, 2, 3, 4], jobs=2, spill=True))
     monkeypatch.setattr(parallel, "_SPILL_ROOT", "/nonexistent/shm")
     check(map_shared(arrays, 7, [1, 2, 3, 4], jobs=2, spill=True))
+
+
+def whose(shared: list, part: int) -> tuple[int, int, int]:
+    import time
+
+    time.sleep(0.01)
+    return part, len(shared), os.getpid()
+
+
+def test_a_head_start_splits_parts_between_the_workers_front_and_this_process_back():
+    shared = list(range(5))
+    head = parallel.HeadStart(whose, shared, list(range(40)), jobs=2)
+    shared.append(5)  # read on after the fork: the workers do not see it, this process does
+    out = head.finish()
+    assert [part for part, _, _ in out] == list(range(40))
+    mine = [part for part, _, pid in out if pid == os.getpid()]
+    theirs = [part for part, _, pid in out if pid != os.getpid()]
+    assert mine and theirs and max(theirs) < min(mine)  # the workers from the front, this process from the back
+    assert {seen for _, seen, pid in out if pid != os.getpid()} == {5}
+    assert {seen for _, seen, pid in out if pid == os.getpid()} == {6}
+
+
+def test_a_head_start_closed_unfinished_stops_its_workers_and_leaves_no_files(monkeypatch):
+    if not os.path.isdir(parallel._SPILL_ROOT):
+        pytest.skip("no /dev/shm here")
+    made = []
+    monkeypatch.setattr(parallel, "_spill_dir", lambda: made.append(parallel.tempfile.mkdtemp(dir=parallel._SPILL_ROOT)) or made[-1])
+    head = parallel.HeadStart(arrays, 7, [1, 2, 3, 4] * 20, jobs=2, spill=True)
+    head.close()  # the scan failed after the fork
+    assert made and not os.path.exists(made[0])
+    check(parallel.HeadStart(arrays, 7, [1, 2, 3, 4], jobs=2, spill=True).finish())

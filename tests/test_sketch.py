@@ -105,3 +105,22 @@ def test_ascii_documents_take_the_compiled_cutter_and_digest_as_the_python_path(
     assert table == want_table and len(table) > 100
     for field in ("words", "text_keys", "band_keys", "sentence_keys", "sentence_ids"):
         assert np.array_equal(getattr(fast, field), getattr(slow, field)), field
+
+
+def test_a_scan_that_starts_digesting_while_reading_reports_the_same(monkeypatch, tmp_path):
+    from paradup import api, parallel
+
+    monkeypatch.setattr(sketch, "RUN_CHARS", 20_000)  # several runs before the last files are read
+    started = []
+    real = sketch.HeadStart
+    monkeypatch.setattr(sketch, "HeadStart", lambda *a, **k: started.append(a[2]) or real(*a, **k))
+    planted, _ = corpus_texts(12)
+    for name, text in planted.texts.items():
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    one = api.scan([str(tmp_path)], jobs=1)
+    assert not started
+    two = api.scan([str(tmp_path)], jobs=2)
+    if parallel.can_fork():
+        assert len(started) == 1 and len(started[0]) >= 4  # runs of the first two thirds of the files
+    assert (one.matches, one.clusters, one.blocks, one.paragraphs) == (two.matches, two.clusters, two.blocks, two.paragraphs)
+    assert one.stats["clusters"] > 10

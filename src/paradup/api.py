@@ -28,11 +28,17 @@ def scan(
         InputError: a path does not exist, or no document could be read.
     """
     from paradup.inputs import read_documents
+    from paradup.sketch import ReadAhead
 
-    documents, problems, root = read_documents(
-        paths, include=include, exclude=exclude, text_field=text_field, hidden=hidden
-    )
-    return find_duplicates(documents, params, problems, root, progress, jobs)
+    params = params or Params()
+    ahead = ReadAhead(params, jobs)  # workers digest the first files while the last are read
+    try:
+        documents, problems, root = read_documents(
+            paths, include=include, exclude=exclude, text_field=text_field, hidden=hidden, on_file=ahead
+        )
+        return find_duplicates(documents, params, problems, root, progress, jobs, ahead)
+    finally:
+        ahead.close()
 
 
 def scan_texts(texts: Mapping[str, str], params: Params | None = None) -> Report:

@@ -205,6 +205,47 @@ def _mark_repeated(packed, low):  # pragma: no cover - compiled; tested through 
     return out
 
 
+def partition_keys(keys: np.ndarray, ids: np.ndarray, owner_of: np.ndarray, parts: int
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the ``keys`` whose owner ``owner_of[ids]`` is not negative, with those owners,
+    arranged in ``parts`` partitions by the keys' high bits: partition ``k`` is
+    ``[offsets[k]:offsets[k + 1]]``, every occurrence of a key falls in one,
+    and each keeps the keys' order.
+
+    Two compiled passes (count, then place) instead of a gather, a mask and
+    a selection per partition: at 1e7 paragraphs the plain numpy took 2.8 s
+    for the gather alone, and 0.7 s to select each partition.
+
+    >>> k, o, offsets = partition_keys(np.array([2**63, 5, 2**63], dtype=np.uint64), np.array([0, 1, 2]),
+    ...                                np.array([7, -1, 8]), 2)
+    >>> k.tolist(), o.tolist(), offsets.tolist()
+    ([9223372036854775808, 9223372036854775808], [7, 8], [0, 0, 2])
+    """
+    return _partition(np.ascontiguousarray(keys, dtype=np.uint64), np.ascontiguousarray(ids, dtype=np.int64),
+                      np.ascontiguousarray(owner_of, dtype=np.int64), np.uint64(parts))
+
+
+@kernel
+def _partition(keys, ids, owner_of, parts):  # pragma: no cover - compiled; tested against the numpy steps
+    shift = np.uint64(32)
+    counts = np.zeros(parts + np.uint64(1), np.int64)
+    for i in range(keys.size):
+        if owner_of[ids[i]] >= 0:
+            counts[np.int64(((keys[i] >> shift) * parts) >> shift) + 1] += 1
+    offsets = np.cumsum(counts)
+    out_keys = np.empty(offsets[-1], np.uint64)
+    out_owners = np.empty(offsets[-1], np.int64)
+    at = offsets[:-1].copy()
+    for i in range(keys.size):
+        owner = owner_of[ids[i]]
+        if owner >= 0:
+            k = np.int64(((keys[i] >> shift) * parts) >> shift)
+            out_keys[at[k]] = keys[i]
+            out_owners[at[k]] = owner
+            at[k] += 1
+    return out_keys, out_owners, offsets
+
+
 def find_candidates(signatures: np.ndarray, ids: np.ndarray, bands: int, rows: int, max_bucket: int) -> np.ndarray:
     """Return the candidate pairs of ``ids`` that share at least one band.
 

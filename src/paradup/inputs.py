@@ -14,7 +14,7 @@ import errno
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from html.parser import HTMLParser
@@ -60,6 +60,7 @@ def read_documents(
     text_field: str = "text",
     hidden: bool = False,
     stdin: TextIO | None = None,
+    on_file: Callable[[Sequence[Document], int, int], None] | None = None,
 ) -> tuple[tuple[Document, ...], tuple[InputProblem, ...], str]:
     """Read every document under ``paths``, in a deterministic order.
 
@@ -76,6 +77,9 @@ def read_documents(
         text_field: The field of a JSONL record that holds its text.
         hidden: Also read files and folders whose name starts with ".".
         stdin: The stream read for ``"-"``; ``sys.stdin`` when None.
+        on_file: Called after each file of a folder is read, with the
+            documents read so far and how many of the folder's files are done
+            out of how many (a scan starts digesting before the last is read).
 
     Returns:
         ``(documents, problems, root)``: document paths are relative to
@@ -102,8 +106,10 @@ def read_documents(
             for skipped_path, message in skipped:
                 run.problem(skipped_path, message)
             folder = run.shown(path)  # files found inside are named from it, not path by path
-            for file, rel in files:
+            for done, (file, rel) in enumerate(files, 1):
                 run.read_file(file, _format_of(file) or "text", rel if folder == "." else f"{folder}/{rel}")
+                if on_file is not None:
+                    on_file(run.documents, done, len(files))
         elif os.path.exists(path):
             run.read_file(path, _format_of(path) or "text")
         else:

@@ -88,6 +88,81 @@ def map_shared(func: Callable[[Any, Any], T], shared: Any, parts: Sequence[Any],
             shutil.rmtree(spill_dir, ignore_errors=True)
 
 
+class HeadStart:
+    """Work on ``parts`` that ``jobs - 1`` workers forked now start on while this process goes on.
+
+    Made while this process is still busy (reading the rest of a corpus):
+    the workers take parts from the front; :meth:`finish` has this process
+    take the parts still left from the back, so the work evens out however
+    long the rest took, and returns ``[func(shared, part) for part in parts]``.
+    The workers see ``shared`` as it was when they were forked.  Always
+    :meth:`close` it (``finish`` does).
+
+    >>> head = HeadStart(lambda s, p: s * p, 3, [1, 2, 3, 4], jobs=2)
+    >>> head.finish()
+    [3, 6, 9, 12]
+    """
+
+    def __init__(self, func: Callable[[Any, Any], Any], shared: Any, parts: Sequence[Any], jobs: int,
+                 spill: bool = False) -> None:
+        from paradup.jit import warm_up
+
+        warm_up()  # compiled once here, inherited by every worker
+        context = multiprocessing.get_context("fork")
+        self._func, self._shared, self._parts = func, shared, parts
+        self._lock = context.Lock()
+        self._ends = context.RawArray("q", [0, len(parts)])  # the next part from the front, the end of those left
+        self._spill_dir = _spill_dir() if spill else None
+        global _SHARED
+        _SHARED = (func, shared, self._spill_dir, parts, self._lock, self._ends)
+        try:
+            self._pool = context.Pool(jobs - 1)
+        finally:
+            _SHARED = None
+        self._pending = [self._pool.apply_async(_take_from_front) for _ in range(jobs - 1)]
+
+    def finish(self) -> list[Any]:
+        """Take the parts left from the back, wait for the workers, and return every result in order."""
+        out: list[Any] = [None] * len(self._parts)
+        try:
+            while (i := _take(self._lock, self._ends, front=False)) is not None:
+                out[i] = self._func(self._shared, self._parts[i])
+            for pending in self._pending:
+                for i, result in pending.get():
+                    out[i] = _restore(result)
+            return out
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the workers and remove what they left in shared memory."""
+        self._pool.terminate()
+        self._pool.join()
+        if self._spill_dir is not None:
+            shutil.rmtree(self._spill_dir, ignore_errors=True)
+
+
+def _take(lock, ends, front: bool) -> int | None:
+    with lock:
+        first, stop = ends[0], ends[1]
+        if first >= stop:
+            return None
+        if front:
+            ends[0] = first + 1
+            return first
+        ends[1] = stop - 1
+        return stop - 1
+
+
+def _take_from_front() -> list[tuple[int, Any]]:
+    func, shared, spill_dir, parts, lock, ends = _SHARED
+    done = []
+    while (i := _take(lock, ends, front=True)) is not None:
+        result = func(shared, parts[i])
+        done.append((i, result if spill_dir is None else _spilled(result, spill_dir)))
+    return done
+
+
 def _call(part: Any) -> Any:
     func, shared, spill_dir = _SHARED
     result = func(shared, part)

@@ -27,15 +27,15 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from paradup.blocks import Links, find_blocks
-from paradup.candidates import band_candidates, group_pairs, unique_pairs
-from paradup.clusters import MatchArrays, cluster_arrays
+from paradup.candidates import band_candidates, group_pairs, partition_keys, unique_pairs
+from paradup.clusters import ClusterArrays, MatchArrays, cluster_arrays
 from paradup.exact import Nodes, group_exact, group_keys
 from paradup.matches import CONTAINMENT, EXACT, NEAR, Verified, verify_texts
 from paradup.model import Cluster, Document, InputProblem, Match, Params, Report
 from paradup.normalize import SENTENCE, normalize_batch
 from paradup.paragraphs import ParagraphTable
 from paradup.parallel import gc_paused, map_shared, slices
-from paradup.sketch import Digest, paragraphs_and_digest
+from paradup.sketch import Digest, ReadAhead, paragraphs_and_digest
 
 __all__ = ["Nodes", "Progress", "find_duplicates", "group_exact"]
 
@@ -58,6 +58,7 @@ def find_duplicates(
     root: str = ".",
     progress: Progress | None = None,
     jobs: int = 1,
+    ahead: ReadAhead | None = None,
 ) -> Report:
     """Find repeated paragraphs and blocks in ``documents``.
 
@@ -68,14 +69,14 @@ def find_duplicates(
     [('exact', 2), ('exact', 2)]
     """
     with gc_paused():
-        return _find_duplicates(documents, params or Params(), problems, root, progress, jobs)
+        return _find_duplicates(documents, params or Params(), problems, root, progress, jobs, ahead)
 
 
-def _find_duplicates(documents, params, problems, root, progress, jobs) -> Report:
+def _find_duplicates(documents, params, problems, root, progress, jobs, ahead) -> Report:
     seconds: dict[str, float] = {}
     stage = _stage_timer(seconds, progress)
     with stage("sketch"):
-        table, digest = paragraphs_and_digest([d.text for d in documents], params, jobs)
+        table, digest = paragraphs_and_digest([d.text for d in documents], params, jobs, ahead)
     with stage("exact"):
         nodes = group_keys(digest.text_keys, digest.words)
     with stage("candidates"):
@@ -87,11 +88,16 @@ def _find_duplicates(documents, params, problems, root, progress, jobs) -> Repor
         node_matches = verify_nodes(table, nodes, pairs, shared, params, jobs)
         copies = node_matches.copies()  # passages are reported, never grouped
     with stage("clusters"):
-        clusters = build_clusters(nodes, copies, params)
-        matches = paragraph_matches(nodes, node_matches)
-    with stage("blocks"):
-        links = block_links(nodes, copies, clusters, params)
-        blocks = find_blocks(table, links, params, _loose(table))
+        found = cluster_arrays(nodes.count, _match_arrays(copies), params)
+        began = time.perf_counter()
+        shared = (table, nodes, copies, node_matches, found, params)
+        parts = map_shared(_finish, shared, ["clusters", "blocks"], jobs if len(copies) >= _PARALLEL_PAIRS else 1)
+        (clusters, matches, took), blocks = parts
+        waited = time.perf_counter() - began - took
+    # With jobs > 1 a worker finds blocks while this process builds the clusters,
+    # and "blocks" is the time this process waited for it: what blocks add to a scan.
+    seconds["clusters"] -= waited
+    seconds["blocks"] = waited
     sizes = nodes.sizes
     stats = {
         "documents": len(documents),
@@ -116,43 +122,37 @@ def _find_duplicates(documents, params, problems, root, progress, jobs) -> Repor
 def find_candidate_pairs(digest: Digest, nodes: Nodes, params: Params, jobs: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Return the node pairs sharing a band key (LSH) and those sharing a long sentence.
 
+    Node pairs that share a sentence key share a whole sentence of
+    ``min_words`` words or more: a paragraph split in two, or quoted inside a
+    longer one, whose Jaccard similarity with its original is too low for LSH
+    to catch.  Only nodes of ``min_words`` words or more take part, each
+    with the sentences of its first paragraph.
+
     Task ``k`` of ``split`` groups bands ``k, k + split, ...`` and the
     sentence keys of partition ``k`` (a key's every occurrence falls in one
     partition), so tasks cost about the same; each returns arrays of pairs.
     """
-    long_ids = np.flatnonzero(nodes.words >= params.min_words)
+    long = nodes.words >= params.min_words
+    long_ids = np.flatnonzero(long)
     rows = nodes.reps[long_ids]
     bands = digest.band_keys.shape[0]
     jobs = jobs if nodes.count >= _PARALLEL_NODES else 1
     split = min(4 * jobs, bands) if jobs > 1 else 1  # several tasks a process: balanced
-    keys, owners = sentence_keys(digest, nodes, params)
-    part_of = ((keys >> np.uint64(32)) * np.uint64(split)) >> np.uint64(32)  # by the keys' high bits
-    shared = (digest.band_keys, rows, long_ids, keys, owners, part_of, params, split)
+    node_of = np.full(len(digest), -1, dtype=np.int64)  # a long node's first paragraph -> the node
+    node_of[rows] = long_ids
+    keys, owners, offsets = partition_keys(digest.sentence_keys, digest.sentence_ids, node_of, split)
+    del node_of
+    shared = (digest.band_keys, rows, long_ids, keys, owners, offsets, params, split)
     found = map_shared(_candidate_part, shared, list(range(split)), jobs)
     return unique_pairs([lsh for lsh, _ in found]), unique_pairs([sentence for _, sentence in found])
 
 
 def _candidate_part(shared, part: int) -> tuple[np.ndarray, np.ndarray]:
-    band_keys, rows, ids, keys, owners, part_of, params, split = shared
+    band_keys, rows, ids, keys, owners, offsets, params, split = shared
     lsh = band_candidates(band_keys, rows, ids, params.max_bucket, bands=range(part, band_keys.shape[0], split))
-    mine = part_of == part
+    mine = slice(offsets[part], offsets[part + 1])
     pairs = group_pairs(keys[mine], owners[mine], params.max_bucket)
     return lsh, pairs[pairs[:, 0] != pairs[:, 1]]  # two sentences of one paragraph
-
-
-def sentence_keys(digest: Digest, nodes: Nodes, params: Params) -> tuple[np.ndarray, np.ndarray]:
-    """Return the keys of the long sentences of nodes of at least ``min_words`` words, and their nodes.
-
-    Node pairs that share a key share a whole sentence of ``min_words``
-    words or more: a paragraph split in two, or quoted inside a longer one,
-    whose Jaccard similarity with its original is too low for LSH to catch.
-    """
-    node_of = np.full(len(digest), -1, dtype=np.int64)
-    long = nodes.words >= params.min_words
-    node_of[nodes.reps[long]] = np.flatnonzero(long)  # each node's sentences once, from its first paragraph
-    owners = node_of[digest.sentence_ids]
-    keep = owners >= 0
-    return digest.sentence_keys[keep], owners[keep]
 
 
 def verify_nodes(table: ParagraphTable, nodes: Nodes, pairs: np.ndarray, shared: np.ndarray, params: Params,
@@ -175,12 +175,25 @@ def _verify_part(state, part: tuple[int, int]) -> Verified:
     return verify_texts(local.reshape(-1, 2), texts, params, shared[part[0] : part[1]]).renamed(involved)
 
 
-def build_clusters(nodes: Nodes, copies: Verified, params: Params) -> list[Cluster]:
-    """Return paragraph clusters: node clusters expanded, plus exact-only groups, in corpus order of their first member."""
+def _finish(shared, part: str):
+    """Build the clusters and paragraph matches (part ``"clusters"``, with its seconds) or find the blocks."""
+    table, nodes, copies, node_matches, found, params = shared
+    if part == "clusters":
+        began = time.perf_counter()
+        clusters = build_clusters(nodes, found)
+        return clusters, paragraph_matches(nodes, node_matches), time.perf_counter() - began
+    links = block_links(nodes, copies, crowded_nodes(nodes, found, params.max_bucket), params)
+    return find_blocks(table, links, params, _loose(table))
+
+
+def _match_arrays(copies: Verified) -> MatchArrays:
     contained = copies.kind == CONTAINMENT
-    links = MatchArrays(copies.a, copies.b, copies.kind == NEAR, contained, copies.smaller_a & contained,
-                        copies.similarity, copies.strength())
-    found = cluster_arrays(nodes.count, links, params)
+    return MatchArrays(copies.a, copies.b, copies.kind == NEAR, contained, copies.smaller_a & contained,
+                       copies.similarity, copies.strength())
+
+
+def build_clusters(nodes: Nodes, found: ClusterArrays) -> list[Cluster]:
+    """Return paragraph clusters: node clusters ``found`` expanded, plus exact-only groups, in corpus order of their first member."""
     in_cluster = np.zeros(nodes.count, dtype=bool)
     in_cluster[found.nodes] = True
     alone = nodes.repeated()  # exact-only groups: one node each
@@ -204,6 +217,15 @@ def build_clusters(nodes: Nodes, copies: Verified, params: Params) -> list[Clust
     return out
 
 
+def crowded_nodes(nodes: Nodes, found: ClusterArrays, max_bucket: int) -> np.ndarray:
+    """Return, for each node, whether its node cluster has more than ``max_bucket`` paragraphs."""
+    crowded = np.zeros(nodes.count, dtype=bool)
+    if found.nodes.size:
+        sizes = np.add.reduceat(nodes.sizes[found.nodes], found.offsets[:-1])
+        crowded[found.nodes] = np.repeat(sizes > max_bucket, np.diff(found.offsets))
+    return crowded
+
+
 def paragraph_matches(nodes: Nodes, node_matches: Verified) -> list[Match]:
     """Return matches between paragraphs: each exact copy against its first
     occurrence, and each verified node match between the first occurrences."""
@@ -222,19 +244,15 @@ def paragraph_matches(nodes: Nodes, node_matches: Verified) -> list[Match]:
     return Verified(*(c[order] for c in columns)).matches()
 
 
-def block_links(nodes: Nodes, node_matches: Verified, clusters: Sequence[Cluster], params: Params) -> Links:
-    """Return every linked paragraph pair, skipping paragraphs whose cluster has
-    more than ``max_bucket`` members (boilerplate is reported by clusters, not blocks).
+def block_links(nodes: Nodes, node_matches: Verified, crowded: np.ndarray, params: Params) -> Links:
+    """Return every linked paragraph pair, skipping paragraphs of nodes with more than ``max_bucket``
+    copies or in ``crowded`` node clusters (boilerplate is reported by clusters, not blocks).
 
     Exact copies (the paragraphs of one node) are linked pairwise with strength
     1, matched nodes member by member with the match's strength.
     """
-    crowded = np.zeros(nodes.node_of.size, dtype=bool)
-    for c in clusters:
-        if len(c.members) > params.max_bucket:
-            crowded[list(c.members)] = True
     sizes = nodes.sizes
-    small = (sizes <= params.max_bucket) & ~crowded[nodes.reps]
+    small = (sizes <= params.max_bucket) & ~crowded
     chunks = []
     repeated = nodes.repeated()
     repeated = repeated[small[repeated]]

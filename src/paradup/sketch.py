@@ -25,7 +25,7 @@ from paradup.cut import cut_ascii, takes
 from paradup.model import Params
 from paradup.normalize import PARAGRAPH, SENTENCE, normalize_buffer
 from paradup.paragraphs import ParagraphTable, cut_documents
-from paradup.parallel import map_shared
+from paradup.parallel import HeadStart, can_fork, map_shared
 from paradup.shingles import ShingleBatch, shingle_ascii, shingle_batch, shingle_buffer
 from paradup.signatures import sign_and_band, sign_flat
 
@@ -218,23 +218,68 @@ def cut_and_digest(texts: Sequence[str], first_doc: int, params: Params) -> tupl
     return table, concat_digests(parts, params.bands)
 
 
-def paragraphs_and_digest(documents: Sequence[str], params: Params, jobs: int = 1) -> tuple[ParagraphTable, Digest]:
+def paragraphs_and_digest(documents: Sequence[str], params: Params, jobs: int = 1,
+                          ahead: ReadAhead | None = None) -> tuple[ParagraphTable, Digest]:
     """Cut every document's text into paragraphs and digest them, in ``jobs`` processes.
 
-    Documents go to workers in runs of about ``CHUNK`` paragraphs' worth of
-    text; workers send back arrays only; the result does not depend on ``jobs``.
+    Documents go to workers in runs of about ``RUN_CHARS`` characters;
+    workers send back arrays only; the result does not depend on ``jobs``.
+    When ``ahead`` started workers on the first documents while the rest were
+    being read, this process digests the rest, then helps them finish.
     """
+    head = ahead.started if ahead is not None else None
+    if head is None:
+        parts = map_shared(_cut_run, (documents, params), _runs(documents), jobs, spill=True)
+    else:
+        rest = [(start + ahead.count, stop + ahead.count) for start, stop in _runs(documents[ahead.count :])]
+        mine = [_cut_run((documents, params), run) for run in rest]
+        parts = head.finish() + mine
+    table = ParagraphTable.concat(documents, [t for t, _ in parts])
+    digests = [d for _, d in parts]
+    parts.clear()
+    return table, concat_digests(digests, params.bands)
+
+
+class ReadAhead:
+    """Called after each file read (``documents`` so far, files ``done`` of ``total``):
+    once most files are read, workers start digesting the documents read so far.
+
+    The share read first is ``1 - 1 / (jobs + 1)`` of the files (2/3 with two
+    jobs): the workers' head start is about what this process needs to read
+    and digest the rest, and whichever ends first helps the other.
+    """
+
+    def __init__(self, params: Params, jobs: int) -> None:
+        self.params, self.jobs = params, jobs
+        self.started: HeadStart | None = None
+        self.count = 0  # documents the workers were started on
+        self._tried = jobs <= 1 or not can_fork()
+
+    def __call__(self, documents: Sequence, done: int, total: int) -> None:
+        if self._tried or done * (self.jobs + 1) < total * self.jobs or done == total:
+            return
+        self._tried = True
+        texts = [d.text for d in documents]
+        runs = _runs(texts)
+        if len(runs) >= 2 * self.jobs:  # fewer: forking costs more than it saves
+            self.started = HeadStart(_cut_run, (texts, self.params), runs, self.jobs, spill=True)
+            self.count = len(texts)
+
+    def close(self) -> None:
+        """Stop workers that were started and not finished (the scan failed)."""
+        if self.started is not None:
+            self.started.close()
+
+
+def _runs(documents: Sequence[str]) -> list[tuple[int, int]]:
+    """Cut ``range(len(documents))`` into runs of about ``RUN_CHARS`` characters."""
     runs, start, size = [], 0, 0
     for i, text in enumerate(documents):
         size += len(text)
         if size >= RUN_CHARS or i == len(documents) - 1:
             runs.append((start, i + 1))
             start, size = i + 1, 0
-    parts = map_shared(_cut_run, (documents, params), runs, jobs, spill=True)
-    table = ParagraphTable.concat(documents, [t for t, _ in parts])
-    digests = [d for _, d in parts]
-    parts.clear()
-    return table, concat_digests(digests, params.bands)
+    return runs
 
 
 def _cut_run(shared: tuple[Sequence[str], Params], run: tuple[int, int]) -> tuple[ParagraphTable, Digest]:
