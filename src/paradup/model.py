@@ -205,6 +205,13 @@ class Report:
         places = getattr(self.paragraphs, "places", None)
         return places(gids) if places is not None else [self.place(g) for g in gids]
 
+    def place_columns(self, gids: Sequence[int]) -> list[list[int]]:
+        """Return :meth:`places` of many paragraphs as six lists, one per field of :class:`Place`."""
+        columns = getattr(self.paragraphs, "place_columns", None)
+        if columns is not None:
+            return columns(gids)
+        return [list(column) for column in zip(*self.places(gids))] if len(gids) else [[] for _ in Place._fields]
+
     def text(self, gid: int) -> str:
         """Return paragraph ``gid``'s text."""
         text = getattr(self.paragraphs, "text", None)

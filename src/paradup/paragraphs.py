@@ -223,8 +223,12 @@ class ParagraphTable(Sequence[Paragraph]):
 
     def places(self, ids) -> list[Place]:
         """Return :meth:`place` of many paragraphs, gathered column by column."""
+        return [Place(*row) for row in zip(*self.place_columns(ids))]
+
+    def place_columns(self, ids) -> list[list[int]]:
+        """Return the fields of :meth:`places` as six lists (no :class:`Place` made)."""
         ids = np.asarray(ids, dtype=np.int64)
-        return [Place(*row) for row in zip(*(getattr(self, c)[ids].tolist() for c in _COLUMNS))]
+        return [getattr(self, c)[ids].tolist() for c in _COLUMNS]
 
     def first(self, doc: int) -> int:
         """Return the id of document ``doc``'s first paragraph (where it would be, if it has none)."""

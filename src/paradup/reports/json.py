@@ -129,14 +129,14 @@ class _Lines:
 
 
 def _cluster_rows(report: Report, first: int = 0, stop: int | None = None):
-    """Yield each cluster with ``(place, text, words)`` of its members and its representative's place,
+    """Yield each cluster with its members' rows (:class:`Place`'s fields, text, words) and its representative's place,
     gathered a batch at a time: what both the dicts and the written lines are made of."""
     clusters = report.clusters[first:stop]
     for start in range(0, len(clusters), _CHUNK_ITEMS):
         batch = clusters[start : start + _CHUNK_ITEMS]
         gids = [m for c in batch for m in c.members]
         texts = report.texts(gids)
-        members = iter(zip(report.places(gids), texts, report.word_counts(gids, texts)))
+        members = iter(zip(*report.place_columns(gids), texts, report.word_counts(gids, texts)))
         for c, rep in zip(batch, report.places([c.representative for c in batch])):
             yield c, [next(members) for _ in c.members], rep
 
@@ -154,10 +154,10 @@ def _cluster_lines(report: Report, first: int = 0, stop: int | None = None) -> I
     ids = [encode_basestring(d.id) for d in report.documents]
     for c, members, rep in _cluster_rows(report, first, stop):
         written = [
-            f'{{"doc": {ids[p.doc]}, "index": {p.index}, "line_start": {p.line_start}, "line_end": {p.line_end}, '
-            f'"char_start": {p.char_start}, "char_end": {p.char_end}, "words": {words}, '
+            f'{{"doc": {ids[doc]}, "index": {index}, "line_start": {line_start}, "line_end": {line_end}, '
+            f'"char_start": {char_start}, "char_end": {char_end}, "words": {words}, '
             f'"preview": {encode_basestring(preview(text))}}}'
-            for p, text, words in members
+            for doc, index, line_start, line_end, char_start, char_end, text, words in members
         ]
         yield (f'{{"id": {c.id}, "kind": {encode_basestring(c.kind)}, "size": {len(c.members)}, '
                f'"weakest": {c.weakest!r}, "members": [{", ".join(written)}], '
@@ -175,14 +175,15 @@ def _match_lines(report: Report, first: int = 0, stop: int | None = None) -> Ite
                f'"jaccard": {m.jaccard!r}, "containment": {m.containment!r}, "contained": {contained}}}')
 
 
-def _member(report: Report, p: Place, text: str, words: int) -> dict:
+def _member(report: Report, doc: int, index: int, line_start: int, line_end: int, char_start: int, char_end: int,
+            text: str, words: int) -> dict:
     return {
-        "doc": doc_id(report, p),
-        "index": p.index,
-        "line_start": p.line_start,
-        "line_end": p.line_end,
-        "char_start": p.char_start,
-        "char_end": p.char_end,
+        "doc": report.documents[doc].id,
+        "index": index,
+        "line_start": line_start,
+        "line_end": line_end,
+        "char_start": char_start,
+        "char_end": char_end,
         "words": words,
         "preview": preview(text),
     }
