@@ -79,3 +79,18 @@ def test_a_head_start_closed_unfinished_stops_its_workers_and_leaves_no_files(mo
     head.close()  # the scan failed after the fork
     assert made and not os.path.exists(made[0])
     check(parallel.HeadStart(arrays, 7, [1, 2, 3, 4], jobs=2, spill=True).finish())
+
+
+def dies_in_a_worker(parent: int, part: int) -> int:
+    if os.getpid() != parent:
+        os._exit(3)  # killed, say, by the kernel for want of memory
+    return part
+
+
+def test_a_head_start_whose_worker_dies_raises_instead_of_waiting_forever():
+    import time
+
+    head = parallel.HeadStart(dies_in_a_worker, os.getpid(), list(range(6)), jobs=2)
+    time.sleep(0.5)  # this process still reading: the worker takes the first part and dies
+    with pytest.raises(RuntimeError, match="worker process died"):
+        head.finish()

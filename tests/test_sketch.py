@@ -115,12 +115,14 @@ def test_a_scan_that_starts_digesting_while_reading_reports_the_same(monkeypatch
     real = sketch.HeadStart
     monkeypatch.setattr(sketch, "HeadStart", lambda *a, **k: started.append(a[2]) or real(*a, **k))
     planted, _ = corpus_texts(12)
-    for name, text in planted.texts.items():
-        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
-    one = api.scan([str(tmp_path)], jobs=1)
+    folders = [tmp_path / "a", tmp_path / "b"]  # files are counted across both
+    for n, (name, text) in enumerate(planted.texts.items()):
+        folders[n % 2].mkdir(exist_ok=True)
+        (folders[n % 2] / f"{name}.txt").write_text(text, encoding="utf-8")
+    one = api.scan([str(f) for f in folders], jobs=1)
     assert not started
-    two = api.scan([str(tmp_path)], jobs=2)
+    two = api.scan([str(f) for f in folders], jobs=2)
     if parallel.can_fork():
-        assert len(started) == 1 and len(started[0]) >= 4  # runs of the first two thirds of the files
+        assert len(started) == 1 and len(started[0]) >= 6  # runs of the first two thirds of all the files
     assert (one.matches, one.clusters, one.blocks, one.paragraphs) == (two.matches, two.clusters, two.blocks, two.paragraphs)
     assert one.stats["clusters"] > 10

@@ -77,9 +77,9 @@ def read_documents(
         text_field: The field of a JSONL record that holds its text.
         hidden: Also read files and folders whose name starts with ".".
         stdin: The stream read for ``"-"``; ``sys.stdin`` when None.
-        on_file: Called after each file of a folder is read, with the
-            documents read so far and how many of the folder's files are done
-            out of how many (a scan starts digesting before the last is read).
+        on_file: Called after each file is read, with the documents read so
+            far and how many files are done out of how many (folders are
+            walked first): a scan starts digesting before the last is read.
 
     Returns:
         ``(documents, problems, root)``: document paths are relative to
@@ -98,22 +98,30 @@ def read_documents(
     _check_paths(paths)
     root, abs_root = _find_root(paths)
     run = _Run(abs_root, text_field)
+    walked = {path: _walk(path, include, exclude, hidden) for path in paths if path != "-" and os.path.isdir(path)}
+    total = sum(len(files) for files, _ in walked.values()) + sum(
+        path not in walked and path != "-" and os.path.exists(path) for path in paths)
+    done = 0
     for path in paths:
         if path == "-":
             run.read_stdin(sys.stdin if stdin is None else stdin)
-        elif os.path.isdir(path):
-            files, skipped = _walk(path, include, exclude, hidden)
+            continue
+        if path in walked:
+            files, skipped = walked[path]
             for skipped_path, message in skipped:
                 run.problem(skipped_path, message)
             folder = run.shown(path)  # files found inside are named from it, not path by path
-            for done, (file, rel) in enumerate(files, 1):
-                run.read_file(file, _format_of(file) or "text", rel if folder == "." else f"{folder}/{rel}")
-                if on_file is not None:
-                    on_file(run.documents, done, len(files))
+            reads = [(file, rel if folder == "." else f"{folder}/{rel}") for file, rel in files]
         elif os.path.exists(path):
-            run.read_file(path, _format_of(path) or "text")
+            reads = [(path, None)]
         else:
             run.problem(path, _unreachable_message(path))
+            continue
+        for file, shown in reads:
+            run.read_file(file, _format_of(file) or "text", shown)
+            done += 1
+            if on_file is not None:
+                on_file(run.documents, done, total)
     if not run.documents:
         raise InputError(_no_documents_message(paths, include, run.problems))
     return tuple(run.documents), tuple(run.problems), root

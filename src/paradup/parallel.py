@@ -21,6 +21,8 @@ import pickle
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -93,9 +95,10 @@ class HeadStart:
 
     Made while this process is still busy (reading the rest of a corpus):
     the workers take parts from the front; :meth:`finish` has this process
-    take the parts still left from the back, so the work evens out however
-    long the rest took, and returns ``[func(shared, part) for part in parts]``.
-    The workers see ``shared`` as it was when they were forked.  Always
+    take the parts they have not reached from the back, and returns
+    ``[func(shared, part) for part in parts]``.  The workers see ``shared``
+    as it was when they were forked.  A worker that dies (out of memory,
+    killed) makes :meth:`finish` raise instead of wait forever.  Always
     :meth:`close` it (``finish`` does).
 
     >>> head = HeadStart(lambda s, p: s * p, 3, [1, 2, 3, 4], jobs=2)
@@ -116,10 +119,14 @@ class HeadStart:
         global _SHARED
         _SHARED = (func, shared, self._spill_dir, parts, self._lock, self._ends)
         try:
-            self._pool = context.Pool(jobs - 1)
+            self._pool = ProcessPoolExecutor(jobs - 1, mp_context=context)
+            # With fork the first submit starts every worker: they inherit _SHARED.
+            self._pending = [self._pool.submit(_take_from_front) for _ in range(jobs - 1)]
+        except BaseException:
+            self._remove_spill()
+            raise
         finally:
             _SHARED = None
-        self._pending = [self._pool.apply_async(_take_from_front) for _ in range(jobs - 1)]
 
     def finish(self) -> list[Any]:
         """Take the parts left from the back, wait for the workers, and return every result in order."""
@@ -128,16 +135,25 @@ class HeadStart:
             while (i := _take(self._lock, self._ends, front=False)) is not None:
                 out[i] = self._func(self._shared, self._parts[i])
             for pending in self._pending:
-                for i, result in pending.get():
+                try:
+                    done = pending.result()
+                except BrokenProcessPool:
+                    raise RuntimeError("a worker process died (out of memory?); try fewer --jobs") from None
+                for i, result in done:
                     out[i] = _restore(result)
             return out
         finally:
             self.close()
 
     def close(self) -> None:
-        """Stop the workers and remove what they left in shared memory."""
-        self._pool.terminate()
-        self._pool.join()
+        """Stop the workers (after the part each is on) and remove what they left in shared memory."""
+        if self._lock.acquire(timeout=10):  # a worker killed inside _take would hold it forever
+            self._ends[0] = self._ends[1]  # no part left to take
+            self._lock.release()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._remove_spill()
+
+    def _remove_spill(self) -> None:
         if self._spill_dir is not None:
             shutil.rmtree(self._spill_dir, ignore_errors=True)
 
@@ -155,6 +171,7 @@ def _take(lock, ends, front: bool) -> int | None:
 
 
 def _take_from_front() -> list[tuple[int, Any]]:
+    gc.disable()  # forked while the parent was reading, before it paused the collector (see gc_paused)
     func, shared, spill_dir, parts, lock, ends = _SHARED
     done = []
     while (i := _take(lock, ends, front=True)) is not None:

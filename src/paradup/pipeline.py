@@ -3,14 +3,18 @@
 Stages (each timed in ``Report.stats["seconds"]``):
 
 1. ``sketch``: cut every document into paragraphs, normalise, shingle,
-   MinHash and band them, in ``jobs`` processes that send back arrays only;
+   MinHash and band them, in ``jobs`` processes that send back arrays only
+   (a scan of files starts them on the first files while it reads the last:
+   :class:`~paradup.sketch.ReadAhead`);
 2. ``exact``: group equal normalised texts into *nodes* (exact copies are one node);
 3. ``candidates``: LSH banding over nodes of at least ``min_words`` words
    (bands split over ``jobs`` processes), plus nodes that share a whole
    sentence (containment);
 4. ``verify``: score candidates from their texts, re-normalised for the few
    paragraphs involved, in ``jobs`` processes; keep the matches (passages apart);
-5. ``clusters`` and ``blocks``.
+5. ``clusters`` and ``blocks``; with ``jobs > 1`` and enough matches the
+   blocks are found in a worker while this process builds the clusters, and
+   ``blocks`` is the time it then waited (forking and joining included).
 
 Paragraph and normalised texts are never all held at once: the report's
 paragraphs are a :class:`~paradup.paragraphs.ParagraphTable` that cuts a
@@ -61,6 +65,9 @@ def find_duplicates(
     ahead: ReadAhead | None = None,
 ) -> Report:
     """Find repeated paragraphs and blocks in ``documents``.
+
+    ``ahead`` holds the workers a scan of files started on its first
+    documents while it read the rest (:func:`paradup.api.scan`).
 
     >>> from paradup.model import Document
     >>> text = "Alpha beta gamma delta epsilon zeta eta theta.\\n\\nOther words here.\\n\\n"

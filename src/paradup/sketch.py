@@ -225,7 +225,8 @@ def paragraphs_and_digest(documents: Sequence[str], params: Params, jobs: int = 
     Documents go to workers in runs of about ``RUN_CHARS`` characters;
     workers send back arrays only; the result does not depend on ``jobs``.
     When ``ahead`` started workers on the first documents while the rest were
-    being read, this process digests the rest, then helps them finish.
+    being read, this process digests the rest, then takes the workers' runs
+    they have not reached.
     """
     head = ahead.started if ahead is not None else None
     if head is None:
@@ -245,8 +246,10 @@ class ReadAhead:
     once most files are read, workers start digesting the documents read so far.
 
     The share read first is ``1 - 1 / (jobs + 1)`` of the files (2/3 with two
-    jobs): the workers' head start is about what this process needs to read
-    and digest the rest, and whichever ends first helps the other.
+    jobs), so the workers' part takes them about as long as this process
+    takes to read and digest the rest; then it takes the workers' runs they
+    have not reached.  Without fork, or below ``2 * jobs`` runs at that point,
+    no worker starts and the scan digests as usual.
     """
 
     def __init__(self, params: Params, jobs: int) -> None:
@@ -261,9 +264,13 @@ class ReadAhead:
         self._tried = True
         texts = [d.text for d in documents]
         runs = _runs(texts)
-        if len(runs) >= 2 * self.jobs:  # fewer: forking costs more than it saves
+        if len(runs) < 2 * self.jobs:  # fewer: forking costs more than it saves
+            return
+        try:
             self.started = HeadStart(_cut_run, (texts, self.params), runs, self.jobs, spill=True)
-            self.count = len(texts)
+        except OSError:  # no process could be forked: digest after reading, as without workers
+            return
+        self.count = len(texts)
 
     def close(self) -> None:
         """Stop workers that were started and not finished (the scan failed)."""
