@@ -110,11 +110,11 @@ def test_ascii_documents_take_the_compiled_cutter_and_digest_as_the_python_path(
 def test_a_scan_that_starts_digesting_while_reading_reports_the_same(monkeypatch, tmp_path):
     from paradup import api, parallel
 
-    monkeypatch.setattr(sketch, "RUN_CHARS", 20_000)  # several runs before the last files are read
+    monkeypatch.setattr(sketch, "RUN_CHARS", 20_000)  # a run a document
     started = []
     real = sketch.HeadStart
     monkeypatch.setattr(sketch, "HeadStart", lambda *a, **k: started.append(a[2]) or real(*a, **k))
-    planted, _ = corpus_texts(12)
+    planted, _ = corpus_texts(24)
     folders = [tmp_path / "a", tmp_path / "b"]  # files are counted across both
     for n, (name, text) in enumerate(planted.texts.items()):
         folders[n % 2].mkdir(exist_ok=True)
@@ -123,6 +123,7 @@ def test_a_scan_that_starts_digesting_while_reading_reports_the_same(monkeypatch
     assert not started
     two = api.scan([str(f) for f in folders], jobs=2)
     if parallel.can_fork():
-        assert len(started) == 1 and len(started[0]) >= 6  # runs of the first two thirds of all the files
+        head, tail = started  # workers on the first quarter of all the files, then on the rest
+        assert len(head) >= 4 and len(tail) > 2 * len(head)
     assert (one.matches, one.clusters, one.blocks, one.paragraphs) == (two.matches, two.clusters, two.blocks, two.paragraphs)
     assert one.stats["clusters"] > 10

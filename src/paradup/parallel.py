@@ -113,6 +113,7 @@ class HeadStart:
         warm_up()  # compiled once here, inherited by every worker
         context = multiprocessing.get_context("fork")
         self._func, self._shared, self._parts = func, shared, parts
+        self._out: list[Any] = [None] * len(parts)
         self._lock = context.Lock()
         self._ends = context.RawArray("q", [0, len(parts)])  # the next part from the front, the end of those left
         self._spill_dir = _spill_dir() if spill else None
@@ -129,19 +130,30 @@ class HeadStart:
             _SHARED = None
 
     def finish(self) -> list[Any]:
-        """Take the parts left from the back, wait for the workers, and return every result in order."""
-        out: list[Any] = [None] * len(self._parts)
+        """:meth:`help`, then return :meth:`results`."""
+        self.help()
+        return self.results()
+
+    def help(self) -> None:
+        """Take the parts the workers have not reached, from the back, until none is left."""
         try:
             while (i := _take(self._lock, self._ends, front=False)) is not None:
-                out[i] = self._func(self._shared, self._parts[i])
+                self._out[i] = self._func(self._shared, self._parts[i])
+        except BaseException:
+            self.close()
+            raise
+
+    def results(self) -> list[Any]:
+        """Wait for the workers and return every part's result, in order; then :meth:`close`."""
+        try:
             for pending in self._pending:
                 try:
                     done = pending.result()
                 except BrokenProcessPool:
                     raise RuntimeError("a worker process died (out of memory?); try fewer --jobs") from None
                 for i, result in done:
-                    out[i] = _restore(result)
-            return out
+                    self._out[i] = _restore(result)
+            return self._out
         finally:
             self.close()
 

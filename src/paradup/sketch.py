@@ -233,8 +233,17 @@ def paragraphs_and_digest(documents: Sequence[str], params: Params, jobs: int = 
         parts = map_shared(_cut_run, (documents, params), _runs(documents), jobs, spill=True)
     else:
         rest = [(start + ahead.count, stop + ahead.count) for start, stop in _runs(documents[ahead.count :])]
-        mine = [_cut_run((documents, params), run) for run in rest]
-        parts = head.finish() + mine
+        # New workers share the rest; this process helps with both, so no core idles.
+        tail = HeadStart(_cut_run, (documents, params), rest, jobs, spill=True) if len(rest) >= 2 else None
+        try:
+            if tail is not None:
+                tail.help()
+            head.help()
+            mine = tail.results() if tail is not None else [_cut_run((documents, params), run) for run in rest]
+        finally:
+            if tail is not None:
+                tail.close()
+        parts = head.results() + mine
     table = ParagraphTable.concat(documents, [t for t, _ in parts])
     digests = [d for _, d in parts]
     parts.clear()
@@ -245,11 +254,13 @@ class ReadAhead:
     """Called after each file read (``documents`` so far, files ``done`` of ``total``):
     once most files are read, workers start digesting the documents read so far.
 
-    The share read first is ``1 - 1 / (jobs + 1)`` of the files (2/3 with two
-    jobs), so the workers' part takes them about as long as this process
-    takes to read and digest the rest; then it takes the workers' runs they
-    have not reached.  Without fork, or below ``2 * jobs`` runs at that point,
-    no worker starts and the scan digests as usual.
+    The workers start once ``jobs / (jobs + 6)`` of the files are read (a
+    quarter with two jobs): reading is about seven times faster than
+    digesting, so their part lasts until this process has read the rest.
+    Then new workers and this process digest the rest, and this process
+    takes the first workers' runs they have not reached, so no core idles.
+    Without fork, or below ``2 * jobs`` runs at that point, no worker starts
+    and the scan digests as usual.
     """
 
     def __init__(self, params: Params, jobs: int) -> None:
@@ -259,7 +270,7 @@ class ReadAhead:
         self._tried = jobs <= 1 or not can_fork()
 
     def __call__(self, documents: Sequence, done: int, total: int) -> None:
-        if self._tried or done * (self.jobs + 1) < total * self.jobs or done == total:
+        if self._tried or done * (self.jobs + 6) < total * self.jobs or done == total:
             return
         self._tried = True
         texts = [d.text for d in documents]
