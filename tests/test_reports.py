@@ -382,20 +382,3 @@ def test_text_report_lists_shared_passages_with_the_sentence_they_share():
     section = text.split("Shared passages (1)")[1]
     assert "a.txt:1 [0]  ~  b.txt:1 [0]" in section and f'"{quoted}"' in section
     assert render(report, "json", timings=False).count('"kind": "passage"') == 1
-
-
-def test_a_json_report_rendered_in_two_processes_is_the_same_text(legal_report, monkeypatch):
-    from paradup import parallel
-    from paradup.reports import json as json_report
-
-    monkeypatch.setattr(json_report, "_PARALLEL_CLUSTERS", 1)  # a worker however few the clusters
-    forked = []
-    real = parallel.HeadStart
-    monkeypatch.setattr(parallel, "HeadStart", lambda *a, **k: forked.append(a[2]) or real(*a, **k))
-    two = render(dataclasses.replace(legal_report, jobs=2), "json")
-    one = render(dataclasses.replace(legal_report, jobs=1), "json")
-    assert two == one and json.loads(two)["clusters"]
-    if parallel.can_fork():
-        (part,) = forked  # the worker's share: the last clusters
-        assert part == [(len(legal_report.clusters) - int(len(legal_report.clusters) * json_report._THEIRS),
-                         len(legal_report.clusters))]

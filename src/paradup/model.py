@@ -182,7 +182,6 @@ class Report:
     stats: dict = field(default_factory=dict)
     root: str = "."
     archive: tuple[ArchiveMatch, ...] = ()
-    jobs: int = field(default=1, compare=False)  # processes the scan ran in; the JSON report is rendered in as many
 
     def paragraph(self, doc: int, index: int) -> Paragraph:
         """Return paragraph ``index`` of document ``doc`` (paragraphs are in corpus order)."""

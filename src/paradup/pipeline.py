@@ -123,7 +123,7 @@ def _find_duplicates(documents, params, problems, root, progress, jobs, ahead) -
         "seconds": {k: round(v, 4) for k, v in seconds.items()},
     }
     return Report(params, tuple(documents), table, tuple(matches), tuple(clusters), tuple(blocks),
-                  tuple(problems), stats, root, jobs=jobs)
+                  tuple(problems), stats, root)
 
 
 def find_candidate_pairs(digest: Digest, nodes: Nodes, params: Params, jobs: int = 1) -> tuple[np.ndarray, np.ndarray]:

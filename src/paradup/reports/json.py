@@ -60,51 +60,11 @@ def render(report: Report, timings: bool = True) -> str:
 def render_chunks(report: Report, timings: bool = True) -> Iterator[str]:
     """Yield :func:`render`'s text in pieces, writing each list item only when it is reached.
 
-    With ``report.jobs > 1`` and many clusters a forked worker writes the
-    last clusters' lines (into shared memory) while this process writes the
-    first ones and every match: at 1e6 paragraphs the clusters and matches
-    took 1.3 s instead of 1.7 s with 60% of the clusters in the worker
-    (measured); an earlier try that sent the worker's text back through a
-    pipe was slower than one process.
+    One process writes it: at 1e6 paragraphs, two workers took 1.85 s against
+    1.70 s for one (forking a large process and sending 100 MB of text back
+    cost more than the work they share).
     """
-    clusters, matches = _item_lines(report)
-    return _chunks(_data(report, timings, _Lines(clusters), _Lines(matches)))
-
-
-_PARALLEL_CLUSTERS = 20_000  # fewer clusters render in a fraction of a second: no worker
-_THEIRS = 0.65  # the worker's share of the clusters: this process writes every match too
-
-
-def _item_lines(report: Report) -> tuple[Iterator[str], Iterator[str]]:
-    """Return the lines of the clusters and of the matches, in one process or two."""
-    from paradup.parallel import can_fork
-
-    n = len(report.clusters)
-    if report.jobs <= 1 or n < _PARALLEL_CLUSTERS or not can_fork():
-        return _cluster_lines(report), _match_lines(report)
-    first = n - int(n * _THEIRS)
-    matches: list[str] = []
-
-    def clusters() -> Iterator[str]:
-        from paradup.parallel import HeadStart
-
-        head = HeadStart(_encoded_cluster_lines, report, [(first, n)], jobs=2, spill=True)
-        try:
-            yield from _cluster_lines(report, 0, first)
-            matches.extend(_match_lines(report))  # while the worker writes the other clusters
-            (theirs,) = head.finish()
-        finally:
-            head.close()
-        yield theirs.tobytes().decode("utf-8")  # their items, joined as _chunks joins items
-
-    return clusters(), iter(matches)  # a list iterator sees the lines added before it is read
-
-
-def _encoded_cluster_lines(report: Report, part: tuple[int, int]):
-    import numpy as np
-
-    text = ",\n".join(_cluster_lines(report, *part))
-    return np.frombuffer(text.encode("utf-8"), dtype=np.uint8)  # an array: it comes back through shared memory
+    return _chunks(_data(report, timings, _Lines(_cluster_lines(report)), _Lines(_match_lines(report))))
 
 
 def render_dict(data: dict) -> str:
