@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from paradup.arrays import unique
 from paradup.jit import kernel, on_warm_up
 
 _FNV = np.uint64(0x100000001B3)
@@ -132,7 +133,7 @@ def group_pairs(keys: np.ndarray, ids: np.ndarray, max_bucket: int) -> np.ndarra
     a, b = sorted_ids[two], sorted_ids[two + 1]
     chunks = [np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)]
     # Buckets of one size are expanded together: all their pairs in one step.
-    for size in np.unique(sizes[(sizes > 2) & (sizes <= max_bucket)]).tolist():
+    for size in unique(sizes[(sizes > 2) & (sizes <= max_bucket)]).tolist():
         first = starts[sizes == size]
         members = np.sort(sorted_ids[first[:, None] + np.arange(size)], axis=1)
         i, j = np.triu_indices(size, k=1)
@@ -282,7 +283,7 @@ def unique_pairs(chunks: Sequence[np.ndarray]) -> np.ndarray:
     pairs = np.concatenate(chunks).astype(np.int64)
     base = int(pairs.max()) + 1
     if base < 2**31:  # one int64 per pair sorts far faster than rows
-        packed = np.unique(pairs[:, 0] * base + pairs[:, 1])
+        packed = unique(pairs[:, 0] * base + pairs[:, 1])
         return np.stack([packed // base, packed % base], axis=1)
     return np.unique(pairs, axis=0)
 

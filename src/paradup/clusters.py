@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from paradup.arrays import unique
 from paradup.jit import inline, kernel
 from paradup.model import Match, Params
 
@@ -93,7 +94,7 @@ def cluster_arrays(n: int, m: MatchArrays, params: Params) -> ClusterArrays:
     core = m.near & (m.similarity >= params.core_similarity)
     order = np.lexsort((m.b, m.a, -m.strength))
     order = np.concatenate([order[core[order]], order[~core[order]]])
-    touched = np.unique(np.concatenate([m.a, m.b]))
+    touched = unique(np.concatenate([m.a, m.b]))
     roots, weakest, kinds = _union(n, m.a, m.b, m.containment, m.contained_a, m.strength, core, order, touched)
     grouped = np.lexsort((touched, roots))
     roots, members = roots[grouped], touched[grouped]

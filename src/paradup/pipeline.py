@@ -30,6 +30,7 @@ from contextlib import contextmanager
 import numpy as np
 from rapidfuzz import fuzz
 
+from paradup.arrays import isin_sorted, unique
 from paradup.blocks import Links, find_blocks
 from paradup.candidates import band_candidates, group_pairs, partition_keys, unique_pairs
 from paradup.clusters import ClusterArrays, MatchArrays, cluster_arrays
@@ -89,7 +90,7 @@ def _find_duplicates(documents, params, problems, root, progress, jobs, ahead) -
     with stage("candidates"):
         lsh, sentence = find_candidate_pairs(digest, nodes, params, jobs)
         pairs = unique_pairs([lsh, sentence])
-        shared = np.isin(pairs[:, 0] * nodes.count + pairs[:, 1], sentence[:, 0] * nodes.count + sentence[:, 1])
+        shared = isin_sorted(pairs[:, 0] * nodes.count + pairs[:, 1], sentence[:, 0] * nodes.count + sentence[:, 1])  # both sorted
     del digest  # the band keys are the largest arrays of a scan
     with stage("verify"):
         node_matches = verify_nodes(table, nodes, pairs, shared, params, jobs)
@@ -263,7 +264,7 @@ def block_links(nodes: Nodes, node_matches: Verified, crowded: np.ndarray, param
     chunks = []
     repeated = nodes.repeated()
     repeated = repeated[small[repeated]]
-    for size in np.unique(sizes[repeated]).tolist():  # nodes of one size: all their pairs in one step
+    for size in unique(sizes[repeated]).tolist():  # nodes of one size: all their pairs in one step
         group = repeated[sizes[repeated] == size]
         members = nodes.order[nodes.starts[group][:, None] + np.arange(size)]  # corpus order: p < q
         i, j = np.triu_indices(size, k=1)

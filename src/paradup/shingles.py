@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from paradup.arrays import unique
 from paradup.jit import inline, kernel, on_warm_up
 
 _MASK = (1 << 64) - 1
@@ -109,7 +110,7 @@ class ShingleBatch:
 
     def set(self, i: int) -> np.ndarray:
         """Return the sorted, distinct shingle hashes of paragraph ``i``."""
-        return np.unique(self.values[self.offsets[i] : self.offsets[i + 1]])
+        return unique(self.values[self.offsets[i] : self.offsets[i + 1]])
 
     def sets(self) -> list[np.ndarray]:
         """Return :meth:`set` of every paragraph, with one sort for the whole batch.
