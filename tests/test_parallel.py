@@ -94,3 +94,26 @@ def test_a_head_start_whose_worker_dies_raises_instead_of_waiting_forever():
     time.sleep(0.5)  # this process still reading: the worker takes the first part and dies
     with pytest.raises(RuntimeError, match="worker process died"):
         head.finish()
+
+
+def test_a_worker_that_dies_in_a_stage_fails_the_stage_instead_of_hanging():
+    with pytest.raises(RuntimeError, match="worker process died"):
+        map_shared(dies_in_a_worker, os.getpid(), list(range(6)), jobs=2)
+
+
+def fails_here(parent: int, part: int) -> int:
+    if os.getpid() == parent and part == 0:
+        raise ValueError("this process's part failed")
+    import time
+
+    time.sleep(5)  # a worker's part still running
+    return part
+
+
+def test_a_stage_that_fails_here_stops_its_workers_at_once():
+    import time
+
+    began = time.perf_counter()
+    with pytest.raises(ValueError, match="part failed"):
+        map_shared(fails_here, os.getpid(), list(range(6)), jobs=2)
+    assert time.perf_counter() - began < 4

@@ -21,7 +21,7 @@ import pickle
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -62,6 +62,10 @@ def map_shared(func: Callable[[Any, Any], T], shared: Any, parts: Sequence[Any],
     worker that finds no room there sends its result through the pipe; the
     files wait there until this process has done its own share.
 
+    A worker that dies (killed, out of memory) makes it raise
+    :class:`RuntimeError` instead of waiting forever; when this process's
+    own part fails or is interrupted, the workers are stopped at once.
+
     >>> map_shared(lambda s, p: s + p, 10, [1, 2, 3], jobs=2)
     [11, 12, 13]
     """
@@ -77,12 +81,17 @@ def map_shared(func: Callable[[Any, Any], T], shared: Any, parts: Sequence[Any],
         step = min(jobs, len(parts))
         theirs = [i for i in range(len(parts)) if i % step]
         out: list[Any] = [None] * len(parts)
-        with multiprocessing.get_context("fork").Pool(step - 1) as pool:
-            pending = pool.map_async(_call, [parts[i] for i in theirs], chunksize=1)
+        pool = ProcessPoolExecutor(step - 1, mp_context=multiprocessing.get_context("fork"))
+        try:
+            pending = [pool.submit(_call, parts[i]) for i in theirs]  # the first submit forks: they inherit _SHARED
             for i in range(0, len(parts), step):
                 out[i] = func(shared, parts[i])
-            for i, result in zip(theirs, pending.get()):
-                out[i] = _restore(result)
+            for i, future in zip(theirs, pending):
+                out[i] = _restore(_result(future))
+        except BaseException:
+            _stop(pool)  # a failed or interrupted scan does not wait for the workers' parts
+            raise
+        pool.shutdown(wait=True)
         return out
     finally:
         _SHARED = None
@@ -147,11 +156,7 @@ class HeadStart:
         """Wait for the workers and return every part's result, in order; then :meth:`close`."""
         try:
             for pending in self._pending:
-                try:
-                    done = pending.result()
-                except BrokenProcessPool:
-                    raise RuntimeError("a worker process died (out of memory?); try fewer --jobs") from None
-                for i, result in done:
+                for i, result in _result(pending):
                     self._out[i] = _restore(result)
             return self._out
         finally:
@@ -168,6 +173,24 @@ class HeadStart:
     def _remove_spill(self) -> None:
         if self._spill_dir is not None:
             shutil.rmtree(self._spill_dir, ignore_errors=True)
+
+
+def _result(future: Future) -> Any:
+    """Return a worker's result; a worker that died (killed, out of memory) raises instead of hanging."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise RuntimeError("a worker process died (out of memory?); try fewer --jobs") from None
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop ``pool``'s workers now (the executor only cancels parts not yet started)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # private: the executor has no terminate
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join()
 
 
 def _take(lock, ends, front: bool) -> int | None:
