@@ -22,7 +22,8 @@ def scan(
     """Read files and folders and find their repeated paragraphs and blocks.
 
     This is what ``paradup scan`` runs; the CLI only renders the result.
-    ``jobs`` processes (this one and ``jobs - 1`` forked workers) share the work; the report does not depend on it.
+    ``jobs`` processes (this one and ``jobs - 1`` forked workers; twice as many workers for a moment
+    as the reading ends) share the work; the report does not depend on it.
 
     Raises:
         InputError: a path does not exist, or no document could be read.

@@ -98,8 +98,8 @@ def _find_duplicates(documents, params, problems, root, progress, jobs, ahead) -
     with stage("clusters"):
         found = cluster_arrays(nodes.count, _match_arrays(copies), params)
         began = time.perf_counter()
-        shared = (table, nodes, copies, node_matches, found, params)
-        parts = map_shared(_finish, shared, ["clusters", "blocks"], jobs if len(copies) >= _PARALLEL_PAIRS else 1)
+        state = (table, nodes, copies, node_matches, found, params)
+        parts = map_shared(_finish, state, ["clusters", "blocks"], jobs if len(copies) >= _PARALLEL_PAIRS else 1)
         (clusters, matches, took), blocks = parts
         waited = time.perf_counter() - began - took
     # With jobs > 1 a worker finds blocks while this process builds the clusters,

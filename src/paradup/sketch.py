@@ -252,7 +252,7 @@ def paragraphs_and_digest(documents: Sequence[str], params: Params, jobs: int = 
 
 class ReadAhead:
     """Called after each file read (``documents`` so far, files ``done`` of ``total``):
-    once most files are read, workers start digesting the documents read so far.
+    once enough files are read, workers start digesting the documents read so far.
 
     The workers start once ``jobs / (jobs + 6)`` of the files are read (a
     quarter with two jobs): reading is about seven times faster than
