@@ -656,3 +656,31 @@ def test_report_reaches_a_pipe_whose_locale_cannot_encode_it(tmp_path):
                           capture_output=True, env={**os.environ, "PYTHONIOENCODING": "ascii"})
     assert done.returncode == 0 and b"Traceback" not in done.stderr
     assert "Peru’s".encode() in done.stdout
+
+
+@pytest.mark.parametrize("raised", [KeyboardInterrupt(), SystemError("kernel returned a result with an exception set")])
+def test_ctrl_c_even_inside_a_compiled_kernel_is_one_interrupted_line(raised, capsys, monkeypatch):
+    import paradup.api
+
+    def interrupted(*args, **kwargs):
+        if isinstance(raised, SystemError):
+            try:
+                raise SystemError("_numba_unpickle returned a result with an exception set") from KeyboardInterrupt()
+            except SystemError as inner:  # what numba hands back when Ctrl-C lands in a kernel
+                raise raised from inner
+        raise raised
+
+    monkeypatch.setattr(paradup.api, "scan", interrupted)
+    assert main(["scan", str(ARTICLE)]) == 130
+    assert capsys.readouterr().err == "Error: interrupted\n"
+
+
+def test_any_other_failure_is_one_internal_error_line(capsys, monkeypatch):
+    import paradup.api
+
+    def broken(*args, **kwargs):
+        raise SystemError("something of ours")
+
+    monkeypatch.setattr(paradup.api, "scan", broken)
+    assert main(["scan", str(ARTICLE)]) == 2
+    assert capsys.readouterr().err.startswith("Error: internal error (SystemError: something of ours)")

@@ -164,6 +164,7 @@ def _check_format(fmt: str, allowed: tuple[str, ...] | None = None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; bad input is one ``Error:`` line on stderr and exit code 2."""
+    interrupted = False
     try:
         code = app(args=argv, prog_name="paradup", standalone_mode=False)
     except InputError as exc:
@@ -181,17 +182,34 @@ def main(argv: list[str] | None = None) -> int:
         code = 2
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("Error: interrupted", err=True)
-        code = 130
+        code, interrupted = 130, True
     except OSError as exc:
         typer.echo(f"Error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
         code = 2
     except Exception as exc:  # a bug of ours: still one line, never a traceback
-        typer.echo(f"Error: internal error ({type(exc).__name__}: {exc}); please report it", err=True)
-        code = 2
+        if _from_ctrl_c(exc):  # Ctrl-C inside a compiled kernel comes back as SystemErrors
+            typer.echo("Error: interrupted", err=True)
+            code, interrupted = 130, True
+        else:
+            typer.echo(f"Error: internal error ({type(exc).__name__}: {exc}); please report it", err=True)
+            code = 2
     code = code if isinstance(code, int) else 0
+    if code == 130 and not interrupted:  # typer turns Ctrl-C into a silent exit 130
+        typer.echo("Error: interrupted", err=True)
     if argv is None:
         sys.exit(code)
     return code
+
+
+def _from_ctrl_c(exc: BaseException) -> bool:
+    """Whether ``exc`` was caused, however indirectly, by a KeyboardInterrupt."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 from paradup.cli_dedup import register  # noqa: E402
