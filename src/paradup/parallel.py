@@ -74,16 +74,13 @@ def map_shared(func: Callable[[Any, Any], T], shared: Any, parts: Sequence[Any],
     from paradup.jit import warm_up
 
     warm_up()  # compiled once here, inherited by every worker
-    global _SHARED
     spill_dir = _spill_dir() if spill else None
-    _SHARED = (func, shared, spill_dir)
     try:
         step = min(jobs, len(parts))
         theirs = [i for i in range(len(parts)) if i % step]
         out: list[Any] = [None] * len(parts)
-        pool = ProcessPoolExecutor(step - 1, mp_context=multiprocessing.get_context("fork"))
+        pool, pending = _fork(step - 1, (func, shared, spill_dir), _call, [(parts[i],) for i in theirs])
         try:
-            pending = [pool.submit(_call, parts[i]) for i in theirs]  # the first submit forks: they inherit _SHARED
             for i in range(0, len(parts), step):
                 out[i] = func(shared, parts[i])
             for i, future in zip(theirs, pending):
@@ -94,9 +91,7 @@ def map_shared(func: Callable[[Any, Any], T], shared: Any, parts: Sequence[Any],
         pool.shutdown(wait=True)
         return out
     finally:
-        _SHARED = None
-        if spill_dir is not None:
-            shutil.rmtree(spill_dir, ignore_errors=True)
+        _remove(spill_dir)
 
 
 class HeadStart:
@@ -126,17 +121,12 @@ class HeadStart:
         self._lock = context.Lock()
         self._ends = context.RawArray("q", [0, len(parts)])  # the next part from the front, the end of those left
         self._spill_dir = _spill_dir() if spill else None
-        global _SHARED
-        _SHARED = (func, shared, self._spill_dir, parts, self._lock, self._ends)
         try:
-            self._pool = ProcessPoolExecutor(jobs - 1, mp_context=context)
-            # With fork the first submit starts every worker: they inherit _SHARED.
-            self._pending = [self._pool.submit(_take_from_front) for _ in range(jobs - 1)]
+            state = (func, shared, self._spill_dir, parts, self._lock, self._ends)
+            self._pool, self._pending = _fork(jobs - 1, state, _take_from_front, [()] * (jobs - 1))
         except BaseException:
-            self._remove_spill()
+            _remove(self._spill_dir)
             raise
-        finally:
-            _SHARED = None
 
     def finish(self) -> list[Any]:
         """:meth:`help`, then return :meth:`results`."""
@@ -163,16 +153,25 @@ class HeadStart:
             self.close()
 
     def close(self) -> None:
-        """Stop the workers (after the part each is on) and remove what they left in shared memory."""
-        if self._lock.acquire(timeout=10):  # a worker killed inside _take would hold it forever
-            self._ends[0] = self._ends[1]  # no part left to take
-            self._lock.release()
-        self._pool.shutdown(wait=True, cancel_futures=True)
-        self._remove_spill()
+        """Stop the workers (at once, if they are still working) and remove what they left in shared memory."""
+        _stop(self._pool)
+        _remove(self._spill_dir)
 
-    def _remove_spill(self) -> None:
-        if self._spill_dir is not None:
-            shutil.rmtree(self._spill_dir, ignore_errors=True)
+
+def _fork(count: int, state: tuple, task: Callable, calls: Sequence[tuple]) -> tuple[ProcessPoolExecutor, list[Future]]:
+    """Fork ``count`` workers that see ``state`` (as ``_SHARED``) and submit ``task(*call)`` for each of ``calls``."""
+    global _SHARED
+    _SHARED = state
+    try:
+        pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
+        return pool, [pool.submit(task, *call) for call in calls]  # with fork the first submit starts every worker
+    finally:
+        _SHARED = None
+
+
+def _remove(spill_dir: str | None) -> None:
+    if spill_dir is not None:
+        shutil.rmtree(spill_dir, ignore_errors=True)
 
 
 def _result(future: Future) -> Any:
@@ -184,7 +183,7 @@ def _result(future: Future) -> Any:
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop ``pool``'s workers now (the executor only cancels parts not yet started)."""
+    """Stop ``pool``'s workers now, busy or not (the executor alone only cancels parts not yet started)."""
     processes = list((getattr(pool, "_processes", None) or {}).values())  # private: the executor has no terminate
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
