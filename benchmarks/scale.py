@@ -33,7 +33,7 @@ def child(docs_dir: str, jobs: int, report_path: str, stats_path: str) -> None:
     began = time.perf_counter()
     report = paradup.scan([docs_dir], jobs=jobs)
     scanned = time.perf_counter()
-    write_output(render_chunks(report, "json", True), Path(report_path))
+    write_output(render_chunks(report, "json", True, jobs), Path(report_path))
     done = time.perf_counter()
     stages = dict(report.stats["seconds"])
     stages["read"] = round(scanned - began - sum(stages.values()), 4)

@@ -187,6 +187,57 @@ def test_json_lines_are_byte_for_byte_what_the_encoder_writes_of_the_items(any_r
     assert list(_cluster_lines(any_report, 1, 3)) == [dump(c) for c in _clusters(any_report, 1, 3)]
 
 
+def _written(chunks) -> bytes:
+    return b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in chunks)
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_json_report_written_by_several_processes_is_byte_for_byte_the_one_of_one(any_report, jobs, monkeypatch):
+    from paradup.reports import json as json_report
+    from paradup.reports import render_chunks
+
+    monkeypatch.setattr(json_report, "PARALLEL_ITEMS", 0)  # these reports are small: share them anyway
+    assert len(json_report._shares(any_report, jobs)) == jobs
+    chunks = list(render_chunks(any_report, "json", False, jobs))
+    assert any(isinstance(c, memoryview) for c in chunks)  # the workers' shares came back as bytes
+    assert _written(chunks) == render(any_report, "json", timings=False).encode("utf-8")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_json_shares_joined_at_any_cuts_are_the_whole_lists(data):
+    from paradup.reports.json import _share_text
+
+    report = data.draw(st.sampled_from([_SEED_REPORT, _LEGAL_REPORT]))
+    n = len(report.clusters) + len(report.matches)
+    cuts = sorted(set(data.draw(st.lists(st.integers(1, n - 1), max_size=4))))
+    bounds = [0, *cuts, n]
+    whole = "".join(_share_text(report, 0, n))
+    assert "".join("".join(_share_text(report, a, b)) for a, b in zip(bounds, bounds[1:])) == whole
+    text = render(report, "json", timings=False)
+    start = text.index('\n"clusters": [\n') + len('\n"clusters": [\n')
+    assert whole == text[start : text.index("\n]", text.index('\n"matches": [\n'))]
+
+
+_SEED_REPORT = paradup.scan([str(ARTICLE)])
+_LEGAL_REPORT = paradup.scan([str(LEGAL)])
+
+
+def test_json_report_with_one_job_or_few_items_is_written_by_this_process_alone(seed_report):
+    from paradup.reports import render_chunks
+
+    assert all(isinstance(c, str) for c in render_chunks(seed_report, "json", False, 2))  # below PARALLEL_ITEMS
+    assert all(isinstance(c, str) for c in render_chunks(seed_report, "json", False, 1))
+
+
+def test_write_output_writes_text_and_bytes_pieces_in_order(tmp_path):
+    from paradup.output import write_output
+
+    out = tmp_path / "r.json"
+    write_output(["{é", memoryview("ü, ".encode()), "x}"], out)
+    assert out.read_text(encoding="utf-8") == "{éü, x}"
+
+
 def test_json_report_carries_timings_only_when_asked(seed_report):
     timed = json.loads(render(seed_report, "json", timings=True))["stats"]
     assert set(timed["seconds"]) >= {"sketch", "exact", "candidates", "verify", "clusters", "blocks"}

@@ -75,7 +75,7 @@ def scan(
     hidden: Annotated[bool, typer.Option(help="Also read hidden files and folders.")] = False,
     timings: Annotated[bool, typer.Option(help="Include seconds per stage in the report.")] = True,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help=(
-        "Processes for sketching, candidates and verification: this one and N-1 forked workers "
+        "Processes for sketching, candidates, verification and the JSON report: this one and N-1 forked workers "
         "(0: one per core; the report does not depend on it)."))] = 0,
     fail_on_duplicates: Annotated[bool, typer.Option(help="Exit with 1 when duplicates are found.")] = False,
     against: Annotated[Optional[Path], typer.Option(help="Also report paragraphs seen before in this index (paradup index add).")] = None,  # noqa: E501
@@ -97,7 +97,7 @@ def scan(
         report = match_archive(report, against)
     _warn(report.problems)
     protected = [*paths, str(against)] if against is not None else paths
-    write_output(render_chunks(report, fmt, timings), output, protected)
+    write_output(render_chunks(report, fmt, timings, jobs), output, protected)
     if fail_on_duplicates and report.clusters:
         raise typer.Exit(1)
 

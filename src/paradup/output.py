@@ -11,8 +11,9 @@ from pathlib import Path
 from paradup.model import InputError
 
 
-def write_output(text: str | Iterable[str], output: Path | None, inputs: Sequence[str] = ()) -> None:
-    """Write ``text`` (a string, or its pieces) to ``output``, or to stdout when ``output`` is None.
+def write_output(text: str | Iterable[str | memoryview], output: Path | None, inputs: Sequence[str] = ()) -> None:
+    """Write ``text`` (a string, or its pieces: strings, or UTF-8 bytes) to ``output``, or to stdout when
+    ``output`` is None.
 
     The file is written to a temporary file beside it and renamed into place,
     so a crash leaves the old file or the new one, never half of one.
@@ -29,11 +30,11 @@ def write_output(text: str | Iterable[str], output: Path | None, inputs: Sequenc
             if buffer is not None:
                 sys.stdout.flush()
                 for chunk in chunks:
-                    buffer.write(chunk.encode("utf-8"))
+                    buffer.write(_encoded(chunk))
                 buffer.flush()
             else:
                 for chunk in chunks:
-                    sys.stdout.write(chunk)
+                    sys.stdout.write(chunk if isinstance(chunk, str) else bytes(chunk).decode("utf-8"))
                 sys.stdout.flush()
         except BrokenPipeError:
             # The reader (| head, say) has gone: that is not an error.  Point
@@ -43,9 +44,9 @@ def write_output(text: str | Iterable[str], output: Path | None, inputs: Sequenc
     _check_target(output, inputs)
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        with os.fdopen(fd, "wb") as f:
             for chunk in chunks:
-                f.write(chunk)
+                f.write(_encoded(chunk))
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, _mode(output))
@@ -53,6 +54,10 @@ def write_output(text: str | Iterable[str], output: Path | None, inputs: Sequenc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _encoded(chunk: str | memoryview) -> bytes | memoryview:
+    return chunk.encode("utf-8") if isinstance(chunk, str) else chunk
 
 
 def _mode(output: Path) -> int:

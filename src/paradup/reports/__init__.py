@@ -19,9 +19,13 @@ def render(report: Report, fmt: str = "text", timings: bool = True) -> str:
     return "".join(render_chunks(report, fmt, timings))
 
 
-def render_chunks(report: Report, fmt: str = "text", timings: bool = True) -> Iterator[str]:
+def render_chunks(report: Report, fmt: str = "text", timings: bool = True, jobs: int = 1) -> Iterator[str | memoryview]:
     """Yield :func:`render`'s text in pieces (JSON: a few thousand items at a time),
     so a large report is written without ever being whole in memory.
+
+    With ``jobs`` > 1 a large JSON report is written by that many processes,
+    and the workers' pieces are UTF-8 bytes (``memoryview``);
+    :func:`paradup.output.write_output` writes both kinds.
 
     Raises:
         InputError: ``fmt`` is not one of :data:`FORMATS` (on the first ``next``).
@@ -33,7 +37,7 @@ def render_chunks(report: Report, fmt: str = "text", timings: bool = True) -> It
         if fmt == "json":
             from paradup.reports.json import render_chunks as chunks
 
-            yield from chunks(report, timings)
+            yield from chunks(report, timings, jobs)
         else:
             yield from _whole(report, fmt, timings)
 
