@@ -675,6 +675,59 @@ def test_ctrl_c_even_inside_a_compiled_kernel_is_one_interrupted_line(raised, ca
     assert capsys.readouterr().err == "Error: interrupted\n"
 
 
+def test_ctrl_c_that_python_swallows_still_ends_the_command_with_130(capsys, monkeypatch):
+    import signal
+    import weakref
+
+    import paradup.api
+
+    real_scan = paradup.api.scan
+
+    class Anything:
+        pass
+
+    def scan_interrupted_in_a_weakref_callback(*args, **kwargs):
+        obj = Anything()
+        ref = weakref.ref(obj, lambda _: signal.raise_signal(signal.SIGINT))  # raised in the callback: Python ignores it
+        del obj
+        assert ref() is None
+        return real_scan(*args, **kwargs)
+
+    monkeypatch.setattr(paradup.api, "scan", scan_interrupted_in_a_weakref_callback)
+    assert main(["scan", str(ARTICLE)]) == 130
+    err = capsys.readouterr().err
+    assert err == "Error: interrupted\n"  # no "Exception ignored" traceback
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+
+
+def test_sigterm_unwinds_like_ctrl_c_with_one_line_and_exit_143(capsys, monkeypatch):
+    import signal
+
+    import paradup.api
+
+    def terminated(*args, **kwargs):
+        signal.raise_signal(signal.SIGTERM)  # without the CLI's handler this would kill the test run
+        raise AssertionError("not reached: SIGTERM raises KeyboardInterrupt")
+
+    monkeypatch.setattr(paradup.api, "scan", terminated)
+    assert main(["scan", str(ARTICLE)]) == 143
+    assert capsys.readouterr().err == "Error: terminated\n"
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # restored
+
+
+def test_workers_ignore_ctrl_c_and_die_on_sigterm():
+    import signal
+
+    from paradup.parallel import map_shared
+
+    def handlers(_shared, _part):
+        return signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+
+    this, worker = map_shared(handlers, None, [0, 1], jobs=2)
+    assert this == (signal.default_int_handler, signal.SIG_DFL)
+    assert worker == (signal.SIG_IGN, signal.SIG_DFL)
+
+
 def test_any_other_failure_is_one_internal_error_line(capsys, monkeypatch):
     import paradup.api
 

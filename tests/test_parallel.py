@@ -117,3 +117,37 @@ def test_a_stage_that_fails_here_stops_its_workers_at_once():
     with pytest.raises(ValueError, match="part failed"):
         map_shared(fails_here, os.getpid(), list(range(6)), jobs=2)
     assert time.perf_counter() - began < 4
+
+
+
+def sends_half_a_result(shared, part: int) -> None:
+    import struct
+    import sys
+    import time
+
+    parent, sent = shared
+    if os.getpid() == parent:
+        assert sent.wait(20)
+        raise KeyboardInterrupt  # Ctrl-C while the worker is half-way through sending its result
+    frame = sys._getframe()
+    while "result_queue" not in frame.f_locals:  # the executor's worker loop, which sends results
+        frame = frame.f_back
+    frame.f_locals["result_queue"]._writer._send(struct.pack("!i", 1000))  # a result's length, then nothing
+    sent.set()
+    time.sleep(60)
+
+
+def test_a_worker_stopped_while_sending_its_result_leaves_no_thread_waiting_forever():
+    import multiprocessing
+    import threading
+    import time
+
+    before = set(threading.enumerate())
+    sent = multiprocessing.get_context("fork").Event()
+    with pytest.raises(KeyboardInterrupt):
+        map_shared(sends_half_a_result, (os.getpid(), sent), [0, 1], jobs=2)
+    left = [t for t in threading.enumerate() if t not in before]
+    deadline = time.monotonic() + 10
+    for thread in left:  # the executor's threads: Python's exit joins them, so they must end
+        thread.join(max(0.0, deadline - time.monotonic()))
+    assert not [t for t in left if t.is_alive()]

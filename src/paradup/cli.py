@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -165,6 +167,7 @@ def _check_format(fmt: str, allowed: tuple[str, ...] | None = None) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; bad input is one ``Error:`` line on stderr and exit code 2."""
     interrupted = False
+    ctrl_c = _CtrlC()
     try:
         code = app(args=argv, prog_name="paradup", standalone_mode=False)
     except InputError as exc:
@@ -181,24 +184,77 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo(f"Error: {exc.format_message()}", err=True)
         code = 2
     except (typer.Abort, KeyboardInterrupt):
-        typer.echo("Error: interrupted", err=True)
-        code, interrupted = 130, True
+        typer.echo(ctrl_c.message, err=True)
+        code, interrupted = ctrl_c.code, True
     except OSError as exc:
         typer.echo(f"Error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
         code = 2
     except Exception as exc:  # a bug of ours: still one line, never a traceback
         if _from_ctrl_c(exc):  # Ctrl-C inside a compiled kernel comes back as SystemErrors
-            typer.echo("Error: interrupted", err=True)
-            code, interrupted = 130, True
+            typer.echo(ctrl_c.message, err=True)
+            code, interrupted = ctrl_c.code, True
         else:
             typer.echo(f"Error: internal error ({type(exc).__name__}: {exc}); please report it", err=True)
             code = 2
+    finally:
+        if argv is not None:  # called from Python (tests); the real CLI keeps them until it has exited
+            ctrl_c.restore()
     code = code if isinstance(code, int) else 0
-    if code == 130 and not interrupted:  # typer turns Ctrl-C into a silent exit 130
-        typer.echo("Error: interrupted", err=True)
+    if ctrl_c.signum and not interrupted:  # Ctrl-C that Python swallowed (in a weakref callback, say)
+        code = ctrl_c.code
+    if code in (130, 143) and not interrupted:  # typer turns Ctrl-C into a silent exit 130
+        typer.echo(ctrl_c.message, err=True)
     if argv is None:
         sys.exit(code)
     return code
+
+
+class _CtrlC:
+    """Turn Ctrl-C and SIGTERM into a KeyboardInterrupt, and remember every one, even one that
+    lands where Python cannot raise it.
+
+    A KeyboardInterrupt raised inside a weakref callback or ``__del__`` is
+    printed as "Exception ignored in ..." with a traceback, and the program
+    goes on (seen: a scan interrupted while a worker pool was torn down wrote
+    its report and exited 0).  While the CLI runs, such an interrupt is
+    recorded instead of printed, and the command ends with exit 130 (143 for
+    SIGTERM); one that comes after the command has finished, while Python
+    exits, is dropped.  SIGTERM (``kill``) unwinds like Ctrl-C, so workers are
+    stopped and shared memory removed, instead of killing this process on the spot.
+    """
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._hook = sys.unraisablehook
+        self._handlers: dict[int, object] = {}
+        if threading.current_thread() is threading.main_thread():
+            for signum, default in ((signal.SIGINT, signal.default_int_handler), (signal.SIGTERM, signal.SIG_DFL)):
+                if signal.getsignal(signum) is default:  # not ignored, not someone else's
+                    self._handlers[signum] = signal.signal(signum, self._on_signal)
+        sys.unraisablehook = self._on_unraisable
+
+    @property
+    def code(self) -> int:
+        return 128 + (self.signum or signal.SIGINT)
+
+    @property
+    def message(self) -> str:
+        return "Error: terminated" if self.signum == signal.SIGTERM else "Error: interrupted"
+
+    def _on_signal(self, signum, frame) -> None:
+        self.signum = self.signum or signum
+        raise KeyboardInterrupt
+
+    def _on_unraisable(self, unraisable) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            self.signum = self.signum or signal.SIGINT
+        else:
+            self._hook(unraisable)
+
+    def restore(self) -> None:
+        sys.unraisablehook = self._hook
+        for signum, handler in self._handlers.items():
+            signal.signal(signum, handler)
 
 
 def _from_ctrl_c(exc: BaseException) -> bool:

@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -163,10 +164,18 @@ def _fork(count: int, state: tuple, task: Callable, calls: Sequence[tuple]) -> t
     global _SHARED
     _SHARED = state
     try:
-        pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
+        pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_ctrl_c)
         return pool, [pool.submit(task, *call) for call in calls]  # with fork the first submit starts every worker
     finally:
         _SHARED = None
+
+
+def _ignore_ctrl_c() -> None:
+    """Workers leave Ctrl-C to this process, which stops them (an idle worker interrupted while
+    waiting for work printed a traceback of its own), and die at once when it stops them with
+    SIGTERM, whatever handler this process had."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _remove(spill_dir: str | None) -> None:
@@ -183,13 +192,25 @@ def _result(future: Future) -> Any:
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop ``pool``'s workers now, busy or not (the executor alone only cancels parts not yet started)."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # private: the executor has no terminate
+    """Stop ``pool``'s workers now, busy or not (the executor alone only cancels parts not yet started).
+
+    A worker stopped half-way through sending its result leaves the executor's
+    thread waiting forever for the rest of it, and Python's exit waits for that
+    thread (seen: a scan interrupted with Ctrl-C hung; reproduced by the
+    tests).  With every worker gone, closing this process's end of the result
+    pipe turns that wait into end-of-file, and the thread ends.
+    """
+    # Private: the executor has no terminate, and no way to its result pipe.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    results = getattr(pool, "_result_queue", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
     for process in processes:
         process.join()
+    writer = getattr(results, "_writer", None)
+    if processes and writer is not None:
+        writer.close()
 
 
 def _take(lock, ends, front: bool) -> int | None:
