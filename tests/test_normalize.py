@@ -36,3 +36,18 @@ texts = st.text(alphabet=st.sampled_from(list("ab AB19.!?\"')]_\n\t-,’”“�
 def test_batch_normalisation_equals_normalising_each_paragraph(batch):
     assert normalize_batch(batch) == [normalize_marked(t) for t in batch]
     assert [m.replace(SENTENCE, " ") for m in normalize_batch(batch)] == [normalize(t) for t in batch]
+
+
+unicode_texts = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("aZ9 .!?\n'’”»)]_…\u0301\u0308ΣσςİıﬁＡ．　\u2028\u00a0\u200b·—–")),
+        st.characters(exclude_categories=("Cs",)),
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=500)
+@given(st.lists(st.one_of(unicode_texts, texts), min_size=1, max_size=8))
+def test_batch_normalisation_of_any_unicode_equals_normalising_each_paragraph(batch):
+    assert normalize_batch(batch) == [normalize_marked(t) for t in batch]
