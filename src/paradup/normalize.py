@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from paradup.arrays import unique
 from paradup.jit import inline, kernel, on_warm_up
 
 # Typographic quotes and dashes fold to their ASCII forms before punctuation
@@ -126,9 +127,122 @@ def normalize_buffer(texts: Sequence[str]) -> np.ndarray:
         batch = PARAGRAPH.join(folded[i] for i in ascii_ids).encode("ascii")
         for i, norm in zip(ascii_ids, _normalize_ascii(batch).decode("ascii").split(PARAGRAPH)):
             out[i] = norm
-    for i in set(range(len(texts))) - set(ascii_ids):
-        out[i] = normalize_marked(texts[i])
+    others = sorted(set(range(len(texts))) - set(ascii_ids))
+    for i, norm in zip(others, normalize_folded([folded[i] for i in others])):
+        out[i] = norm
     return np.frombuffer(PARAGRAPH.join(out).encode("utf-8"), dtype=np.uint8)
+
+
+def normalize_folded(folded: list[str]) -> list[str]:
+    """Return :func:`normalize_marked` of each text, for texts folded already (:func:`_fold`) and free of
+    NUL and SOH, in two compiled loops over the batch's code points.
+
+    The steps are :func:`normalize_marked`'s, on all the texts at once: sentence
+    ends marked (:func:`_mark_sentences_kernel`, what ``_SENTENCE_END`` matches),
+    NFKC, case folding and folding again (in C, for the whole batch), then
+    apostrophes inside words dropped and every other run of non-word
+    characters turned into a space or, when it holds a sentence end, a mark
+    (:func:`_words_kernel`, what ``_APOSTROPHE`` and ``_NON_WORD`` do).  Which
+    characters are white space, punctuation or word characters Python itself
+    says (``str.isspace``, ``str.isalnum``: what ``re`` uses), once for each
+    code point met.  A property test checks it against the definition on any
+    Unicode text.  Measured on 5,330 paragraphs with an accented letter in each
+    (``cut_and_digest``, one core): 70 µs a paragraph with the regular
+    expressions sentence by sentence, 10 µs with these loops.
+
+    >>> normalize_folded(["Été. Ça va?  Oui…", "x"]) == ["été" + SENTENCE + "ça va" + SENTENCE + "oui", "x"]
+    True
+    """
+    if not folded:
+        return []
+    codes = _code_points(PARAGRAPH.join(folded))
+    out = np.empty(codes.size, dtype=np.uint32)
+    text = _from_code_points(out[: _mark_sentences_kernel(codes, _classes(codes), out)])
+    codes = _code_points(_fold(unicodedata.normalize("NFKC", text).casefold()))
+    out = np.empty(codes.size, dtype=np.uint32)
+    return _from_code_points(out[: _words_kernel(codes, _classes(codes), out)]).split(PARAGRAPH)
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def _from_code_points(codes: np.ndarray) -> str:
+    return codes.tobytes().decode("utf-32-le")
+
+
+# What each code point is, found once for each one met: bit flags.
+_KNOWN, _SPACE, _END, _CLOSE, _ALNUM, _WORD = 1, 2, 4, 8, 16, 32
+_CLASS = np.zeros(0x110000, dtype=np.uint8)
+
+
+def _classes(codes: np.ndarray) -> np.ndarray:
+    """Return the class flags of each code point: white space (``\\s``), a sentence's end
+    (``.!?…``), a closing quote or bracket, alphanumeric, word character (``\\w``)."""
+    flags = _CLASS[codes]
+    if not (flags & _KNOWN).all():
+        for code in unique(codes[(flags & _KNOWN) == 0]).tolist():
+            char = chr(code)
+            _CLASS[code] = (_KNOWN | _SPACE * char.isspace() | _END * (char in ".!?…") | _CLOSE * (char in "\"'”’»)]")
+                            | _ALNUM * char.isalnum() | _WORD * (char.isalnum() or char == "_"))  # fmt: skip
+        flags = _CLASS[codes]
+    return flags
+
+
+@kernel
+def _mark_sentences_kernel(codes, cls, out):  # pragma: no cover - compiled; tested against normalize_marked
+    """Write ``codes`` to ``out`` with each sentence end made one SOH, as ``_SENTENCE_END.sub`` would:
+    white space after ``.!?…`` (or after one of them and a closing quote or bracket), or a run of
+    line breaks; return the count written."""
+    n = codes.size
+    o = i = 0
+    while i < n:
+        c = codes[i]
+        if cls[i] & 2 and i > 0 and (cls[i - 1] & 4 or (i > 1 and cls[i - 1] & 8 and cls[i - 2] & 4)):
+            while i < n and cls[i] & 2:
+                i += 1
+        elif c == 10:
+            while i < n and codes[i] == 10:
+                i += 1
+        else:
+            out[o] = c
+            o += 1
+            i += 1
+            continue
+        out[o] = 1
+        o += 1
+    return o
+
+
+@kernel
+def _words_kernel(codes, cls, out):  # pragma: no cover - compiled; tested against normalize_marked
+    """Keep word characters (``\\w`` but ``_``), drop an apostrophe between two ``\\w``, and turn every
+    other run into a space, or an SOH if it holds one; runs at a paragraph's edges go (like
+    :func:`_normalize_ascii_kernel`, for any code point); return the count written."""
+    n = codes.size
+    o = 0
+    run = mark = False
+    start = True
+    for t in range(n):
+        c = codes[t]
+        if c == 0:
+            out[o] = 0
+            o += 1
+            run = mark = False
+            start = True
+        elif c == 1:
+            run = mark = True
+        elif cls[t] & 16:
+            if run and not start:
+                out[o] = 1 if mark else 32
+                o += 1
+            run = mark = False
+            start = False
+            out[o] = c
+            o += 1
+        elif not (c == 39 and 0 < t < n - 1 and cls[t - 1] & 32 and cls[t + 1] & 32):
+            run = True
+    return o
 
 
 def _normalize_ascii(batch: bytes) -> bytes:
@@ -199,3 +313,4 @@ def _alnum(c):
 
 
 on_warm_up(lambda: normalize_buffer(["A"]))
+on_warm_up(lambda: normalize_folded(["é"]))
