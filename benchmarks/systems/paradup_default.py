@@ -37,10 +37,11 @@ def run(docs_dir: Path, jobs: int, params=None) -> Outcome:
     report = paradup.scan([str(docs_dir)], params, jobs=jobs)
     total = time.perf_counter() - began
     stages.update(read=max(total - sum(report.stats["seconds"].values()), 0.0), **report.stats["seconds"])
-    with stage(stages, "report"):  # end to end includes the JSON report a user would write
-        from paradup.reports import render
+    with stage(stages, "report"):  # end to end includes the JSON report a user would write, as the CLI renders it
+        from paradup.reports import render_chunks
 
-        render(report, "json")
+        for _ in render_chunks(report, "json", True, jobs):
+            pass
     with stage(stages, "glue"):
         prediction = to_gids(report, docs_dir)
     return Outcome(prediction, stages)
