@@ -15,6 +15,12 @@ of one; 2.00 is perfect):
 No pipeline can scale better than its work does here: this is the ceiling
 ``--jobs 2`` is measured against.  Each process is pinned to its own core when
 the machine allows it.
+
+Then ``forked``: what a forked worker pays for writing to pages it shares with
+this process (copy on write).  This process makes N report-like objects, then
+formats them once itself, and once in a forked child while it waits: the
+child's extra seconds and page faults are what a worker that touches this
+process's Python objects (reference counts included) pays.
 """
 
 from __future__ import annotations
@@ -81,6 +87,38 @@ def run(kind: str, texts: list[str], processes: int) -> float:
     return took
 
 
+class _Row:
+    __slots__ = ("id", "members", "score", "text")
+
+    def __init__(self, i: int, text: str) -> None:
+        self.id, self.members, self.score, self.text = i, (i, i + 1, i + 2), i / 7, text
+
+
+def _format(rows: list[_Row]) -> tuple[float, int]:
+    """Seconds and minor page faults to format ``rows`` as JSON-like lines."""
+    import resource
+
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    began = time.perf_counter()
+    for start in range(0, len(rows), 2000):
+        "\n".join(f'{{"id": {r.id}, "members": [{", ".join(map(str, r.members))}], "score": {r.score!r}, '
+                  f'"text": {json.dumps(r.text[:80])}}}' for r in rows[start : start + 2000])  # fmt: skip
+    return time.perf_counter() - began, resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults
+
+
+def forked(texts: list[str]) -> tuple[tuple[float, int], tuple[float, int]]:
+    """(seconds, faults) formatting the rows here, and in a forked child while this process waits."""
+    rows = [_Row(i, t) for i, t in enumerate(texts)]
+    here = _format(rows)
+    ctx = mp.get_context("fork")
+    out = ctx.Queue()
+    child = ctx.Process(target=lambda: out.put(_format(rows)))
+    child.start()
+    there = out.get()
+    child.join()
+    return here, there
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.cores", description=__doc__.splitlines()[0])
     parser.add_argument("--paragraphs", type=int, default=200_000, help="paragraphs digested by each process")
@@ -94,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
         two = min(run(kind, texts, 2) for _ in range(args.repeat))
         print(f"{kind:7s} one process {one:6.2f} s, two at once {two:6.2f} s each: speed-up {2 * one / two:.2f}x "
               f"(each runs {100 * (two / one - 1):.0f}% slower beside the other)")  # fmt: skip
+    (here, here_faults), (there, there_faults) = forked(texts)
+    print(f"forked  formatting {len(texts):,} objects: {here:.2f} s here ({here_faults:,} page faults), "
+          f"{there:.2f} s in a forked child ({there_faults:,} page faults: copy on write)")  # fmt: skip
     return 0
 
 
