@@ -675,8 +675,9 @@ def test_ctrl_c_even_inside_a_compiled_kernel_is_one_interrupted_line(raised, ca
     assert capsys.readouterr().err == "Error: interrupted\n"
 
 
-def test_ctrl_c_that_python_swallows_still_ends_the_command_with_130(capsys, monkeypatch):
+def test_ctrl_c_that_python_swallows_still_stops_the_command_with_130(capsys, monkeypatch):
     import signal
+    import time
     import weakref
 
     import paradup.api
@@ -691,12 +692,17 @@ def test_ctrl_c_that_python_swallows_still_ends_the_command_with_130(capsys, mon
         ref = weakref.ref(obj, lambda _: signal.raise_signal(signal.SIGINT))  # raised in the callback: Python ignores it
         del obj
         assert ref() is None
-        return real_scan(*args, **kwargs)
+        report = real_scan(*args, **kwargs)
+        time.sleep(2)  # a scan still working when the interrupt comes back
+        return report
 
+    reached = []
     monkeypatch.setattr(paradup.api, "scan", scan_interrupted_in_a_weakref_callback)
+    monkeypatch.setattr("paradup.index.match_archive", lambda report, against: reached.append(1) or report)
     assert main(["scan", str(ARTICLE)]) == 130
     err = capsys.readouterr().err
     assert err == "Error: interrupted\n"  # no "Exception ignored" traceback
+    assert not reached  # delivered again: the command stopped, it did not go on to the end
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
 
 
@@ -721,11 +727,12 @@ def test_workers_ignore_ctrl_c_and_die_on_sigterm():
     from paradup.parallel import map_shared
 
     def handlers(_shared, _part):
-        return signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+        return signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM), signal.SIGINT in held or signal.SIGTERM in held
 
     this, worker = map_shared(handlers, None, [0, 1], jobs=2)
-    assert this == (signal.default_int_handler, signal.SIG_DFL)
-    assert worker == (signal.SIG_IGN, signal.SIG_DFL)
+    assert this == (signal.default_int_handler, signal.SIG_DFL, False)
+    assert worker == (signal.SIG_IGN, signal.SIG_DFL, False)  # held back while forking, then let through
 
 
 def test_any_other_failure_is_one_internal_error_line(capsys, monkeypatch):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _thread
 import signal
 import sys
 import threading
@@ -199,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if argv is not None:  # called from Python (tests); the real CLI keeps them until it has exited
             ctrl_c.restore()
+        else:
+            ctrl_c.finish()
     code = code if isinstance(code, int) else 0
     if ctrl_c.signum and not interrupted:  # Ctrl-C that Python swallowed (in a weakref callback, say)
         code = ctrl_c.code
@@ -217,14 +220,15 @@ class _CtrlC:
     printed as "Exception ignored in ..." with a traceback, and the program
     goes on (seen: a scan interrupted while a worker pool was torn down wrote
     its report and exited 0).  While the CLI runs, such an interrupt is
-    recorded instead of printed, and the command ends with exit 130 (143 for
-    SIGTERM); one that comes after the command has finished, while Python
-    exits, is dropped.  SIGTERM (``kill``) unwinds like Ctrl-C, so workers are
+    delivered again to the main thread (it stops the command, which ends with
+    exit 130, or 143 for SIGTERM) instead of printed; one that comes after the
+    command has finished (:meth:`finish`), while Python exits, is dropped.  SIGTERM (``kill``) unwinds like Ctrl-C, so workers are
     stopped and shared memory removed, instead of killing this process on the spot.
     """
 
     def __init__(self) -> None:
         self.signum: int | None = None
+        self._finished = False
         self._hook = sys.unraisablehook
         self._handlers: dict[int, object] = {}
         if threading.current_thread() is threading.main_thread():
@@ -243,15 +247,29 @@ class _CtrlC:
 
     def _on_signal(self, signum, frame) -> None:
         self.signum = self.signum or signum
-        raise KeyboardInterrupt
+        if not self._finished:
+            raise KeyboardInterrupt
 
     def _on_unraisable(self, unraisable) -> None:
         if isinstance(unraisable.exc_value, KeyboardInterrupt):
             self.signum = self.signum or signal.SIGINT
+            if not self._finished:  # raised again a moment later, out of this hook, where it stops the command
+                timer = threading.Timer(0.01, self._deliver)
+                timer.daemon = True
+                timer.start()
         else:
             self._hook(unraisable)
 
+    def _deliver(self) -> None:
+        if not self._finished:
+            _thread.interrupt_main(self.signum)
+
+    def finish(self) -> None:
+        """The command is over: a signal from now on is recorded, never raised."""
+        self._finished = True
+
     def restore(self) -> None:
+        self._finished = True
         sys.unraisablehook = self._hook
         for signum, handler in self._handlers.items():
             signal.signal(signum, handler)

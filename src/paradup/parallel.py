@@ -155,27 +155,53 @@ class HeadStart:
 
     def close(self) -> None:
         """Stop the workers (at once, if they are still working) and remove what they left in shared memory."""
-        _stop(self._pool)
-        _remove(self._spill_dir)
+        try:
+            _stop(self._pool)
+        finally:
+            _remove(self._spill_dir)
 
 
 def _fork(count: int, state: tuple, task: Callable, calls: Sequence[tuple]) -> tuple[ProcessPoolExecutor, list[Future]]:
-    """Fork ``count`` workers that see ``state`` (as ``_SHARED``) and submit ``task(*call)`` for each of ``calls``."""
+    """Fork ``count`` workers that see ``state`` (as ``_SHARED``) and submit ``task(*call)`` for each of ``calls``.
+
+    Ctrl-C and SIGTERM are held back while the workers are forked: a worker
+    starts with this process's handlers, and one interrupted before it has set
+    its own (:func:`_ignore_ctrl_c`) could swallow the SIGTERM meant to stop it
+    and live on (seen in review: a hung stop and an orphaned worker).  Held
+    signals arrive once the workers are forked; the pool is then stopped.
+    """
     global _SHARED
     _SHARED = state
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    pool = None
     try:
         pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_ctrl_c)
-        return pool, [pool.submit(task, *call) for call in calls]  # with fork the first submit starts every worker
-    finally:
+        futures = [pool.submit(task, *call) for call in calls]  # with fork the first submit starts every worker
+    except BaseException:
         _SHARED = None
+        if pool is not None:
+            _stop(pool)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        raise
+    _SHARED = None
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a held Ctrl-C or SIGTERM is raised here
+    except BaseException:
+        _stop(pool)
+        raise
+    return pool, futures
+
+
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def _ignore_ctrl_c() -> None:
     """Workers leave Ctrl-C to this process, which stops them (an idle worker interrupted while
     waiting for work printed a traceback of its own), and die at once when it stops them with
-    SIGTERM, whatever handler this process had."""
+    SIGTERM, whatever handler this process had: both are held back until these are set (:func:`_fork`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
 
 
 def _remove(spill_dir: str | None) -> None:

@@ -67,7 +67,8 @@ def render_chunks(report: Report, timings: bool = True, jobs: int = 1) -> Iterat
     With ``jobs`` > 1 and a large report, ``jobs - 1`` forked workers write the
     later clusters and the matches while this process writes the earlier ones
     (:func:`_shares`); their pieces come back as UTF-8 bytes (``memoryview``,
-    mapped from shared memory, never decoded here): write them as they are.
+    mapped from shared memory when it has room, else sent through a pipe;
+    never decoded here): write them as they are.
     The text does not depend on ``jobs``.
     """
     data = _data(report, timings, _Lines(_cluster_lines(report)), _Lines(_match_lines(report)))
@@ -84,7 +85,7 @@ PARALLEL_ITEMS = 20_000
 
 
 def _shares(report: Report, jobs: int) -> list[tuple[int, int]]:
-    """Cut the clusters and matches, as one sequence (clusters first), into ``jobs`` runs: this
+    """Cut the clusters and matches, as one sequence (clusters first), into at most ``jobs`` runs: this
     process's first, then one for each worker.
 
     A cluster costs about five units a member, a match three (measured: 4.5 us
@@ -124,6 +125,8 @@ class _Rendered:
     forked workers write the others to bytes."""
 
     def __init__(self, report: Report, shares: list[tuple[int, int]]) -> None:
+        # Written as '"clusters": [...], "matches": [...]' with the junction inside a share: both must have items.
+        assert report.clusters and report.matches, "shared only when there are clusters and matches"
         self.report, self.shares = report, shares
 
     def chunks(self) -> Iterator[str | memoryview]:
