@@ -167,7 +167,6 @@ def _check_format(fmt: str, allowed: tuple[str, ...] | None = None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; bad input is one ``Error:`` line on stderr and exit code 2."""
-    interrupted = False
     ctrl_c = _CtrlC()
     try:
         code = app(args=argv, prog_name="paradup", standalone_mode=False)
@@ -185,15 +184,13 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo(f"Error: {exc.format_message()}", err=True)
         code = 2
     except (typer.Abort, KeyboardInterrupt):
-        typer.echo(ctrl_c.message, err=True)
-        code, interrupted = ctrl_c.code, True
+        code = ctrl_c.code
     except OSError as exc:
         typer.echo(f"Error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
         code = 2
     except Exception as exc:  # a bug of ours: still one line, never a traceback
         if _from_ctrl_c(exc):  # Ctrl-C inside a compiled kernel comes back as SystemErrors
-            typer.echo(ctrl_c.message, err=True)
-            code, interrupted = ctrl_c.code, True
+            code = ctrl_c.code
         else:
             typer.echo(f"Error: internal error ({type(exc).__name__}: {exc}); please report it", err=True)
             code = 2
@@ -203,9 +200,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             ctrl_c.finish()
     code = code if isinstance(code, int) else 0
-    if ctrl_c.signum and not interrupted:  # Ctrl-C that Python swallowed (in a weakref callback, say)
+    # Interrupted: caught above, swallowed by Python (in a weakref callback, say), or turned by typer into a silent 130.
+    if ctrl_c.signum or code == 130:
         code = ctrl_c.code
-    if code in (130, 143) and not interrupted:  # typer turns Ctrl-C into a silent exit 130
         typer.echo(ctrl_c.message, err=True)
     if argv is None:
         sys.exit(code)
@@ -222,8 +219,9 @@ class _CtrlC:
     its report and exited 0).  While the CLI runs, such an interrupt is
     delivered again to the main thread (it stops the command, which ends with
     exit 130, or 143 for SIGTERM) instead of printed; one that comes after the
-    command has finished (:meth:`finish`), while Python exits, is dropped.  SIGTERM (``kill``) unwinds like Ctrl-C, so workers are
-    stopped and shared memory removed, instead of killing this process on the spot.
+    command has finished (:meth:`finish`), while Python exits, is dropped.
+    SIGTERM (``kill``) unwinds like Ctrl-C, so workers are stopped and shared
+    memory removed, instead of killing this process on the spot.
     """
 
     def __init__(self) -> None:

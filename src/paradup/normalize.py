@@ -171,7 +171,7 @@ def _from_code_points(codes: np.ndarray) -> str:
     return codes.tobytes().decode("utf-32-le")
 
 
-# What each code point is, found once for each one met: bit flags.
+# What each code point is, found once for each one met: bit flags (constants to the kernels).
 _KNOWN, _SPACE, _END, _CLOSE, _ALNUM, _WORD = 1, 2, 4, 8, 16, 32
 _CLASS = np.zeros(0x110000, dtype=np.uint8)
 
@@ -198,8 +198,8 @@ def _mark_sentences_kernel(codes, cls, out):  # pragma: no cover - compiled; tes
     o = i = 0
     while i < n:
         c = codes[i]
-        if cls[i] & 2 and i > 0 and (cls[i - 1] & 4 or (i > 1 and cls[i - 1] & 8 and cls[i - 2] & 4)):
-            while i < n and cls[i] & 2:
+        if cls[i] & _SPACE and i > 0 and (cls[i - 1] & _END or (i > 1 and cls[i - 1] & _CLOSE and cls[i - 2] & _END)):
+            while i < n and cls[i] & _SPACE:
                 i += 1
         elif c == 10:
             while i < n and codes[i] == 10:
@@ -232,7 +232,7 @@ def _words_kernel(codes, cls, out):  # pragma: no cover - compiled; tested again
             start = True
         elif c == 1:
             run = mark = True
-        elif cls[t] & 16:
+        elif cls[t] & _ALNUM:
             if run and not start:
                 out[o] = 1 if mark else 32
                 o += 1
@@ -240,7 +240,7 @@ def _words_kernel(codes, cls, out):  # pragma: no cover - compiled; tested again
             start = False
             out[o] = c
             o += 1
-        elif not (c == 39 and 0 < t < n - 1 and cls[t - 1] & 32 and cls[t + 1] & 32):
+        elif not (c == 39 and 0 < t < n - 1 and cls[t - 1] & _WORD and cls[t + 1] & _WORD):
             run = True
     return o
 

@@ -177,19 +177,15 @@ def _fork(count: int, state: tuple, task: Callable, calls: Sequence[tuple]) -> t
     try:
         pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_ctrl_c)
         futures = [pool.submit(task, *call) for call in calls]  # with fork the first submit starts every worker
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a held Ctrl-C or SIGTERM is raised here
+        return pool, futures
     except BaseException:
-        _SHARED = None
         if pool is not None:
             _stop(pool)
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         raise
-    _SHARED = None
-    try:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a held Ctrl-C or SIGTERM is raised here
-    except BaseException:
-        _stop(pool)
-        raise
-    return pool, futures
+    finally:
+        _SHARED = None
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # once more if forking failed before
 
 
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
