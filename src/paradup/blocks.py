@@ -13,7 +13,7 @@ re-titled paragraph at the edge of the run).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,12 +69,22 @@ def find_blocks(
     >>> (b.a.index_start, b.a.index_end, b.b.index_start, b.b.index_end)
     (0, 2, 4, 6)
     """
+    return number_blocks(block_spans(paragraphs, links, params, loose))
+
+
+Found = tuple[Span, Span, tuple[tuple[int, int], ...], float]
+
+
+def block_spans(paragraphs: Sequence[Paragraph], links: Sequence[Link] | Links, params: Params,
+                loose: Loose | None = None, part: tuple[int, int] = (0, 1)) -> list[Found]:
+    """Return the blocks of every ``part[1]``-th pair of documents, from the ``part[0]``-th, unnumbered and unordered:
+    the parts can be found in separate processes, and :func:`number_blocks` of them all is :func:`find_blocks`."""
     links = links if isinstance(links, Links) else Links.of(links)
     docs, indexes = columns(paragraphs)
     first = dict(zip(*(a.tolist() for a in np.unique(docs, return_index=True))))
     ends = (docs, len(paragraphs))
     found = []
-    for (da, db), grid in _grids(docs, indexes, links, params.min_block):
+    for (da, db), grid in _grids(docs, indexes, links, params.min_block, part):
         rows: dict[int, list[tuple[int, float]]] = {}
         for (i, j), s in grid.items():
             rows.setdefault(i, []).append((j, s))
@@ -82,12 +92,18 @@ def find_blocks(
             block = _widen(pairs, grid, rows, da, db, first, ends, params, loose)
             if block is not None:
                 found.append(block)
-    found.sort(key=lambda b: (b[0].doc, b[0].index_start, b[1].doc, b[1].index_start))
-    return [Block(i, a, b, pairs, sim) for i, (a, b, pairs, sim) in enumerate(found)]
+    return found
 
 
-def _grids(docs: np.ndarray, indexes: np.ndarray, links: Links, min_block: int):
-    """Yield ``((da, db), {(i, j): strength})`` for each pair of documents with ``min_block`` linked pairs or more.
+def number_blocks(found: Iterable[Found]) -> list[Block]:
+    """Return blocks found by :func:`block_spans` as :class:`Block` objects, numbered in corpus order of their first range."""
+    ordered = sorted(found, key=lambda b: (b[0].doc, b[0].index_start, b[1].doc, b[1].index_start))
+    return [Block(i, a, b, pairs, sim) for i, (a, b, pairs, sim) in enumerate(ordered)]
+
+
+def _grids(docs: np.ndarray, indexes: np.ndarray, links: Links, min_block: int, part: tuple[int, int] = (0, 1)):
+    """Yield ``((da, db), {(i, j): strength})`` for each pair of documents with ``min_block`` linked pairs or more
+    (every ``part[1]``-th such pair, from the ``part[0]``-th).
 
     Points are ``(index in da, index in db)``, the strongest link kept for a
     repeated point; most document pairs share one paragraph and are dropped
@@ -101,10 +117,11 @@ def _grids(docs: np.ndarray, indexes: np.ndarray, links: Links, min_block: int):
     da, db, ia, ib, strength = da[new_point], db[new_point], ia[new_point], ib[new_point], strength[new_point]
     starts = np.flatnonzero(np.r_[True, (da[1:] != da[:-1]) | (db[1:] != db[:-1])]) if da.size else np.zeros(0, np.int64)
     stops = np.r_[starts[1:], da.size].astype(np.int64)
+    enough = stops - starts >= min_block
+    starts, stops = starts[enough][part[0] :: part[1]], stops[enough][part[0] :: part[1]]
     for start, stop in zip(starts.tolist(), stops.tolist()):
-        if stop - start >= min_block:
-            points = zip(ia[start:stop].tolist(), ib[start:stop].tolist(), strength[start:stop].tolist())
-            yield (int(da[start]), int(db[start])), {(i, j): s for i, j, s in points}
+        points = zip(ia[start:stop].tolist(), ib[start:stop].tolist(), strength[start:stop].tolist())
+        yield (int(da[start]), int(db[start])), {(i, j): s for i, j, s in points}
 
 
 def _chains(grid: dict[tuple[int, int], float], params: Params) -> list[list[tuple[int, int]]]:

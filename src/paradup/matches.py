@@ -201,10 +201,9 @@ class Verified:
 
     def matches(self) -> list[Match]:
         """Return the pairs as :class:`Match` objects."""
-        rows = zip(self.a.tolist(), self.b.tolist(), self.kind.tolist(), self.similarity.tolist(),
-                   self.jaccard.tolist(), self.containment.tolist(), self.smaller_a.tolist())
-        return [Match(a, b, _KINDS[k], sim, jac, con, ("a" if smaller_a else "b") if k == CONTAINMENT else None)
-                for a, b, k, sim, jac, con, smaller_a in rows]
+        from paradup.found import MatchTable  # found builds on this module
+
+        return MatchTable(self)[:]
 
 
 def _verified(pairs, texts, values, offsets, params, shared) -> Verified:

@@ -175,8 +175,8 @@ class Report:
     params: Params
     documents: tuple[Document, ...]
     paragraphs: Sequence[Paragraph]
-    matches: tuple[Match, ...]
-    clusters: tuple[Cluster, ...]
+    matches: Sequence[Match]  # a tuple, or a scan's paradup.found.MatchTable
+    clusters: Sequence[Cluster]  # a tuple, or a scan's paradup.found.ClusterTable
     blocks: tuple[Block, ...]
     problems: tuple[InputProblem, ...] = ()
     stats: dict = field(default_factory=dict)

@@ -31,12 +31,13 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from paradup.arrays import isin_sorted, unique
-from paradup.blocks import Links, find_blocks
+from paradup.blocks import Links, block_spans, number_blocks
 from paradup.candidates import band_candidates, group_pairs, partition_keys, unique_pairs
 from paradup.clusters import ClusterArrays, MatchArrays, cluster_arrays
 from paradup.exact import Nodes, group_exact, group_keys
+from paradup.found import CLUSTER_KINDS, ClusterTable, MatchTable
 from paradup.matches import CONTAINMENT, EXACT, NEAR, Verified, verify_texts
-from paradup.model import Cluster, Document, InputProblem, Match, Params, Report
+from paradup.model import Document, InputProblem, Params, Report
 from paradup.normalize import SENTENCE, normalize_batch
 from paradup.paragraphs import ParagraphTable
 from paradup.parallel import gc_paused, map_shared, slices
@@ -98,12 +99,16 @@ def _find_duplicates(documents, params, problems, root, progress, jobs, ahead) -
     with stage("clusters"):
         found = cluster_arrays(nodes.count, _match_arrays(copies), params)
         began = time.perf_counter()
-        state = (table, nodes, copies, node_matches, found, params)
-        parts = map_shared(_finish, state, ["clusters", "blocks"], jobs if len(copies) >= _PARALLEL_PAIRS else 1)
-        (clusters, matches, took), blocks = parts
+        links = block_links(nodes, copies, crowded_nodes(nodes, found, params.max_bucket), params)
+        jobs = jobs if len(copies) >= _PARALLEL_PAIRS else 1
+        state = (table, nodes, node_matches, found, links, params)
+        # This process takes parts 0, jobs, 2 * jobs...: the clusters, then the last share of the blocks.
+        parts = map_shared(_finish, state, ["clusters", *((k, jobs) for k in range(jobs))], jobs)
+        clusters, matches, took = parts[0]
+        blocks = number_blocks(found for part in parts[1:] for found in part)
         waited = time.perf_counter() - began - took
-    # With jobs > 1 a worker finds blocks while this process builds the clusters,
-    # and "blocks" is the time this process waited for it: what blocks add to a scan.
+    # With jobs > 1 workers find blocks while this process builds the clusters (then finds its share),
+    # and "blocks" is the rest of the time: what blocks add to a scan.
     seconds["clusters"] -= waited
     seconds["blocks"] = waited
     sizes = nodes.sizes
@@ -123,7 +128,7 @@ def _find_duplicates(documents, params, problems, root, progress, jobs, ahead) -
         "blocks": len(blocks),
         "seconds": {k: round(v, 4) for k, v in seconds.items()},
     }
-    return Report(params, tuple(documents), table, tuple(matches), tuple(clusters), tuple(blocks),
+    return Report(params, tuple(documents), table, matches, clusters, tuple(blocks),
                   tuple(problems), stats, root)
 
 
@@ -183,15 +188,14 @@ def _verify_part(state, part: tuple[int, int]) -> Verified:
     return verify_texts(local.reshape(-1, 2), texts, params, shared[part[0] : part[1]]).renamed(involved)
 
 
-def _finish(shared, part: str):
-    """Build the clusters and paragraph matches (part ``"clusters"``, with its seconds) or find the blocks."""
-    table, nodes, copies, node_matches, found, params = shared
+def _finish(shared, part: str | tuple[int, int]):
+    """Build the clusters and paragraph matches (part ``"clusters"``, with its seconds) or find a part of the blocks."""
+    table, nodes, node_matches, found, links, params = shared
     if part == "clusters":
         began = time.perf_counter()
         clusters = build_clusters(nodes, found)
         return clusters, paragraph_matches(nodes, node_matches), time.perf_counter() - began
-    links = block_links(nodes, copies, crowded_nodes(nodes, found, params.max_bucket), params)
-    return find_blocks(table, links, params, _loose(table))
+    return block_spans(table, links, params, _loose(table), part)
 
 
 def _match_arrays(copies: Verified) -> MatchArrays:
@@ -200,7 +204,7 @@ def _match_arrays(copies: Verified) -> MatchArrays:
                        copies.similarity, copies.strength())
 
 
-def build_clusters(nodes: Nodes, found: ClusterArrays) -> list[Cluster]:
+def build_clusters(nodes: Nodes, found: ClusterArrays) -> ClusterTable:
     """Return paragraph clusters: node clusters ``found`` expanded, plus exact-only groups, in corpus order of their first member."""
     in_cluster = np.zeros(nodes.count, dtype=bool)
     in_cluster[found.nodes] = True
@@ -211,18 +215,17 @@ def build_clusters(nodes: Nodes, found: ClusterArrays) -> list[Cluster]:
     group_of = np.concatenate([np.repeat(np.arange(count), np.diff(found.offsets)), count + np.arange(alone.size)])
     members, sizes = nodes.gather(group_nodes)
     groups = np.repeat(group_of, sizes)
-    by_group = np.lexsort((members, groups))
-    members = members[by_group].tolist()
-    offsets = np.r_[0, np.cumsum(np.bincount(groups, minlength=count + alone.size))].astype(np.int64)
-    kinds = ["containment" if c else "near" for c in found.containment.tolist()] + ["exact"] * alone.size
-    weakest = found.weakest + [1.0] * alone.size
-    bounds = offsets.tolist()
-    order = np.argsort([members[start] for start in bounds[:-1]], kind="stable").tolist()
-    out = []
-    for i, g in enumerate(order):
-        group = tuple(members[bounds[g] : bounds[g + 1]])
-        out.append(Cluster(i, kinds[g], group, group[0], weakest[g]))
-    return out
+    members = members[np.lexsort((members, groups))]
+    sizes = np.bincount(groups, minlength=count + alone.size)
+    starts = np.cumsum(sizes) - sizes
+    order = np.argsort(members[starts], kind="stable")  # groups by first member
+    sizes = sizes[order]
+    offsets = np.r_[0, np.cumsum(sizes)].astype(np.int64)
+    members = members[np.repeat(starts[order] - offsets[:-1], sizes) + np.arange(offsets[-1])]
+    kinds = np.r_[np.where(found.containment, CLUSTER_KINDS.index("containment"), CLUSTER_KINDS.index("near")),
+                  np.full(alone.size, CLUSTER_KINDS.index("exact"))].astype(np.int8)
+    weakest = np.array(found.weakest + [1.0] * alone.size, dtype=np.float64)
+    return ClusterTable(members, offsets, kinds[order], weakest[order])
 
 
 def crowded_nodes(nodes: Nodes, found: ClusterArrays, max_bucket: int) -> np.ndarray:
@@ -234,7 +237,7 @@ def crowded_nodes(nodes: Nodes, found: ClusterArrays, max_bucket: int) -> np.nda
     return crowded
 
 
-def paragraph_matches(nodes: Nodes, node_matches: Verified) -> list[Match]:
+def paragraph_matches(nodes: Nodes, node_matches: Verified) -> MatchTable:
     """Return matches between paragraphs: each exact copy against its first
     occurrence, and each verified node match between the first occurrences."""
     later = np.ones(nodes.order.size, dtype=bool)  # every position of a node after its first paragraph
@@ -249,7 +252,7 @@ def paragraph_matches(nodes: Nodes, node_matches: Verified) -> list[Match]:
     columns = (a, b, kind, np.concatenate([exact, node_matches.similarity]), np.concatenate([exact, node_matches.jaccard]),
                np.concatenate([exact, node_matches.containment]),
                np.concatenate([np.zeros(copies.size, dtype=bool), node_matches.smaller_a]))
-    return Verified(*(c[order] for c in columns)).matches()
+    return MatchTable(Verified(*(c[order] for c in columns)))
 
 
 def block_links(nodes: Nodes, node_matches: Verified, crowded: np.ndarray, params: Params) -> Links:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import islice, pairwise
 from json.encoder import c_make_encoder, encode_basestring
 
 import numpy as np
 
 from paradup import __version__
+from paradup.found import ClusterTable, MatchTable
 from paradup.model import Block, Place, Report, Span
 from paradup.paragraphs import doc_counts
 from paradup.parallel import HeadStart, can_fork
@@ -106,7 +107,9 @@ def _shares(report: Report, jobs: int) -> list[tuple[int, int]]:
     if jobs <= 1 or not c or not m or c + m < PARALLEL_ITEMS:
         return [(0, c + m)]
     cost = np.empty(c + m, dtype=np.float64)
-    cost[:c] = np.fromiter((len(x.members) for x in report.clusters), dtype=np.float64, count=c) * 5
+    clusters = report.clusters
+    sizes = clusters.sizes if isinstance(clusters, ClusterTable) else [len(x.members) for x in clusters]
+    cost[:c] = np.asarray(sizes, dtype=np.float64) * 5
     cost[c:] = 3
     total = np.cumsum(cost)
     weights = np.cumsum([OWN_SHARE] + [1.0] * (jobs - 1))
@@ -230,50 +233,66 @@ class _Lines:
 
 
 def _cluster_rows(report: Report, first: int = 0, stop: int | None = None):
-    """Yield each cluster with its members' rows (:class:`Place`'s fields, text, words) and its representative's place,
-    gathered a batch at a time: what both the dicts and the written lines are made of."""
-    clusters = report.clusters[first:stop]
-    for start in range(0, len(clusters), _CHUNK_ITEMS):
-        batch = clusters[start : start + _CHUNK_ITEMS]
-        gids = [m for c in batch for m in c.members]
+    """Yield each cluster's id, kind, size, weakest, its members' rows (:class:`Place`'s fields, text, words) and its
+    representative's place, gathered a batch at a time: what both the dicts and the written lines are made of."""
+    stop = len(report.clusters) if stop is None else stop
+    for start in range(first, stop, _CHUNK_ITEMS):
+        end = min(start + _CHUNK_ITEMS, stop)
+        ids, kinds, weakest, sizes, gids, reps = _cluster_columns(report.clusters, start, end)
         texts = report.texts(gids)
         members = iter(zip(*report.place_columns(gids), texts, report.word_counts(gids, texts)))
-        for c, rep in zip(batch, report.places([c.representative for c in batch])):
-            yield c, [next(members) for _ in c.members], rep
+        for row in zip(ids, kinds, sizes, weakest, report.places(reps)):
+            yield row[:4], [next(members) for _ in range(row[2])], row[4]
+
+
+def _cluster_columns(clusters, start: int, stop: int) -> tuple[Sequence[int], list[str], list[float], list[int], list[int], list[int]]:
+    """Clusters ``start:stop`` as lists: ids, kinds, weakest, sizes, members (one after another) and representatives, read from a
+    :class:`~paradup.found.ClusterTable`'s arrays (no object touched: a forked worker copies no page) or from objects."""
+    if isinstance(clusters, ClusterTable):
+        kinds, weakest, sizes, members = clusters.columns(start, stop)
+        return range(start, stop), kinds, weakest, sizes, members, clusters.members[clusters.offsets[start:stop]].tolist()
+    batch = clusters[start:stop]
+    return ([c.id for c in batch], [c.kind for c in batch], [c.weakest for c in batch], [len(c.members) for c in batch],
+            [m for c in batch for m in c.members], [c.representative for c in batch])
 
 
 def _match_rows(report: Report, first: int = 0, stop: int | None = None):
-    """Yield each match with the places of its two sides, gathered a batch at a time."""
-    matches = report.matches[first:stop]
-    for start in range(0, len(matches), _CHUNK_ITEMS):
-        batch = matches[start : start + _CHUNK_ITEMS]
-        yield from zip(batch, report.places([m.a for m in batch]), report.places([m.b for m in batch]))
+    """Yield each match's fields (:class:`Match`'s, in order) with the places of its two sides, a batch at a time."""
+    stop = len(report.matches) if stop is None else stop
+    for start in range(first, stop, _CHUNK_ITEMS):
+        end = min(start + _CHUNK_ITEMS, stop)
+        if isinstance(report.matches, MatchTable):
+            columns = report.matches.columns(start, end)
+        else:
+            columns = tuple(zip(*((m.a, m.b, m.kind, m.similarity, m.jaccard, m.containment, m.contained)
+                                  for m in report.matches[start:end])))
+        yield from zip(zip(*columns), report.places(columns[0]), report.places(columns[1]))
 
 
 def _cluster_lines(report: Report, first: int = 0, stop: int | None = None) -> Iterator[str]:
     """Yield what the encoder writes of each of :func:`_clusters`' items, formatted directly (3x faster)."""
     ids = [encode_basestring(d.id) for d in report.documents]
-    for c, members, rep in _cluster_rows(report, first, stop):
+    for (cid, kind, size, weakest), members, rep in _cluster_rows(report, first, stop):
         written = [
             f'{{"doc": {ids[doc]}, "index": {index}, "line_start": {line_start}, "line_end": {line_end}, '
             f'"char_start": {char_start}, "char_end": {char_end}, "words": {words}, '
             f'"preview": {encode_basestring(preview(text))}}}'
             for doc, index, line_start, line_end, char_start, char_end, text, words in members
         ]
-        yield (f'{{"id": {c.id}, "kind": {encode_basestring(c.kind)}, "size": {len(c.members)}, '
-               f'"weakest": {c.weakest!r}, "members": [{", ".join(written)}], '
+        yield (f'{{"id": {cid}, "kind": {encode_basestring(kind)}, "size": {size}, '
+               f'"weakest": {weakest!r}, "members": [{", ".join(written)}], '
                f'"representative": {{"doc": {ids[rep.doc]}, "index": {rep.index}}}}}')
 
 
 def _match_lines(report: Report, first: int = 0, stop: int | None = None) -> Iterator[str]:
     """Yield what the encoder writes of each of :func:`_matches`' items, formatted directly."""
     ids = [encode_basestring(d.id) for d in report.documents]
-    for m, a, b in _match_rows(report, first, stop):
-        contained = "null" if m.contained is None else encode_basestring(m.contained)
+    for (_, _, kind, similarity, jaccard, containment, contained), a, b in _match_rows(report, first, stop):
+        contained = "null" if contained is None else encode_basestring(contained)
         yield (f'{{"a": {{"doc": {ids[a.doc]}, "index": {a.index}, "line_start": {a.line_start}}}, '
                f'"b": {{"doc": {ids[b.doc]}, "index": {b.index}, "line_start": {b.line_start}}}, '
-               f'"kind": {encode_basestring(m.kind)}, "similarity": {m.similarity!r}, '
-               f'"jaccard": {m.jaccard!r}, "containment": {m.containment!r}, "contained": {contained}}}')
+               f'"kind": {encode_basestring(kind)}, "similarity": {similarity!r}, '
+               f'"jaccard": {jaccard!r}, "containment": {containment!r}, "contained": {contained}}}')
 
 
 def _member(report: Report, doc: int, index: int, line_start: int, line_end: int, char_start: int, char_end: int,
@@ -291,12 +310,12 @@ def _member(report: Report, doc: int, index: int, line_start: int, line_end: int
 
 
 def _clusters(report: Report, first: int = 0, stop: int | None = None) -> Iterator[dict]:
-    for c, members, rep in _cluster_rows(report, first, stop):
+    for (cid, kind, size, weakest), members, rep in _cluster_rows(report, first, stop):
         yield {
-            "id": c.id,
-            "kind": c.kind,
-            "size": len(c.members),
-            "weakest": c.weakest,
+            "id": cid,
+            "kind": kind,
+            "size": size,
+            "weakest": weakest,
             "members": [_member(report, *member) for member in members],
             "representative": {"doc": doc_id(report, rep), "index": rep.index},
         }
@@ -306,15 +325,15 @@ def _matches(report: Report, first: int = 0, stop: int | None = None) -> Iterato
     def side(p: Place) -> dict:
         return {"doc": doc_id(report, p), "index": p.index, "line_start": p.line_start}
 
-    for m, a, b in _match_rows(report, first, stop):
+    for (_, _, kind, similarity, jaccard, containment, contained), a, b in _match_rows(report, first, stop):
         yield {
             "a": side(a),
             "b": side(b),
-            "kind": m.kind,
-            "similarity": m.similarity,
-            "jaccard": m.jaccard,
-            "containment": m.containment,
-            "contained": m.contained,
+            "kind": kind,
+            "similarity": similarity,
+            "jaccard": jaccard,
+            "containment": containment,
+            "contained": contained,
         }
 
 
