@@ -60,3 +60,20 @@ def test_a_paragraph_matching_a_row_of_neighbours_is_not_a_run():
     ps = paras(3, 8)
     links = [Link(0, 3 + j, 0.9) for j in range(8)]  # A0 matches every paragraph of B
     assert find_blocks(ps, links, Params()) == []
+
+
+def test_blocks_found_in_parts_are_the_blocks_found_at_once():
+    """What the pipeline does with jobs > 1: each process finds the blocks of every n-th document pair."""
+    from paradup.blocks import block_spans as spans_of
+    from paradup.blocks import number_blocks
+
+    docs = [split_paragraphs("\n\n".join(f"D{d}P{i}." for i in range(8)), d) for d in range(5)]
+    ps = [p for doc in docs for p in doc]
+    # Document 0's run 1..4 reprinted in every other document, at a shift of d.
+    links = [Link(1 + i, 8 * d + ((1 + i + d) % 8), 1.0) for d in range(1, 5) for i in range(4)]
+    whole = find_blocks(ps, links, Params())
+    assert len(whole) >= 4
+    for n in (2, 3, 7):
+        parts = [spans_of(ps, links, Params(), None, (k, n)) for k in range(n)]
+        assert all(len(p) < len(whole) for p in parts)  # each part found only its own
+        assert number_blocks(f for part in parts for f in part) == whole
