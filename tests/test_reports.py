@@ -178,24 +178,35 @@ def test_json_report_is_the_plain_data_of_to_dict(seed_report):
     assert json.loads(render(seed_report, "json", timings=False)) == to_dict(seed_report, timings=False)
 
 
-def test_json_lines_are_byte_for_byte_what_the_encoder_writes_of_the_items(any_report):
-    from paradup.reports.json import _cluster_lines, _clusters, _encoder, _match_lines, _matches
+@pytest.mark.parametrize("batch", [2000, 2])
+def test_json_lines_are_byte_for_byte_what_the_encoder_writes_of_the_items(any_report, batch, monkeypatch):
+    from paradup.reports import json as json_report
+    from paradup.reports.json import ItemWriter, _clusters, _encoder, _item_text, _matches
 
-    dump = _encoder()
-    assert list(_cluster_lines(any_report)) == [dump(c) for c in _clusters(any_report)]
-    assert list(_match_lines(any_report)) == [dump(m) for m in _matches(any_report)]
-    assert list(_cluster_lines(any_report, 1, 3)) == [dump(c) for c in _clusters(any_report, 1, 3)]
+    monkeypatch.setattr(json_report, "_CHUNK_ITEMS", batch)  # 2: many batches, each cut inside a cluster list
+    dump, writer = _encoder(), ItemWriter(any_report)
+
+    def written(which, first=0, stop=None):
+        batches = list(_item_text(writer, which, first, stop))
+        assert len(batches) == -(-(len(getattr(any_report, which)) if stop is None else stop - first) // batch)
+        return ",\n".join(batches)
+
+    assert written("clusters") == ",\n".join(dump(c) for c in _clusters(any_report))
+    assert written("matches") == ",\n".join(dump(m) for m in _matches(any_report))
+    assert written("clusters", 1, 3) == ",\n".join(dump(c) for c in _clusters(any_report, 1, 3))
+    assert written("matches", 2, 3) == ",\n".join(dump(m) for m in _matches(any_report, 2, 3))
 
 
 def _written(chunks) -> bytes:
     return b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in chunks)
 
 
-@pytest.mark.parametrize("jobs", [2, 3])
-def test_json_report_written_by_several_processes_is_byte_for_byte_the_one_of_one(any_report, jobs, monkeypatch):
+@pytest.mark.parametrize(("jobs", "batch"), [(2, 2000), (3, 2000), (2, 3)])
+def test_json_report_written_by_several_processes_is_byte_for_byte_the_one_of_one(any_report, jobs, batch, monkeypatch):
     from paradup.reports import json as json_report
     from paradup.reports import render_chunks
 
+    monkeypatch.setattr(json_report, "_CHUNK_ITEMS", batch)
     monkeypatch.setattr(json_report, "PARALLEL_ITEMS", 0)  # these reports are small: share them anyway
     assert len(json_report._shares(any_report, jobs)) == jobs
     chunks = list(render_chunks(any_report, "json", False, jobs))
@@ -206,14 +217,15 @@ def test_json_report_written_by_several_processes_is_byte_for_byte_the_one_of_on
 @settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_json_shares_joined_at_any_cuts_are_the_whole_lists(data):
-    from paradup.reports.json import _share_text
+    from paradup.reports.json import ItemWriter, _share_pieces
 
     report = data.draw(st.sampled_from([_SEED_REPORT, _LEGAL_REPORT]))
+    writer = ItemWriter(report)
     n = len(report.clusters) + len(report.matches)
     cuts = sorted(set(data.draw(st.lists(st.integers(1, n - 1), max_size=4))))
     bounds = [0, *cuts, n]
-    whole = "".join(_share_text(report, 0, n))
-    assert "".join("".join(_share_text(report, a, b)) for a, b in zip(bounds, bounds[1:])) == whole
+    whole = b"".join(_share_pieces(writer, 0, n)).decode("utf-8")
+    assert b"".join(b"".join(_share_pieces(writer, a, b)) for a, b in zip(bounds, bounds[1:])).decode("utf-8") == whole
     text = render(report, "json", timings=False)
     start = text.index('\n"clusters": [\n') + len('\n"clusters": [\n')
     assert whole == text[start : text.index("\n]", text.index('\n"matches": [\n'))]

@@ -15,6 +15,7 @@ from paradup.model import Block, Place, Report, Span
 from paradup.paragraphs import doc_counts
 from paradup.parallel import HeadStart, can_fork
 from paradup.reports.common import doc_id, params_dict, preview, stats_dict
+from paradup.reports.json_items import ItemWriter
 
 SCHEMA_VERSION = 1
 
@@ -71,11 +72,12 @@ def render_chunks(report: Report, timings: bool = True, jobs: int = 1) -> Iterat
     never decoded here): write them as they are.
     The text does not depend on ``jobs``.
     """
-    data = _data(report, timings, _Lines(_cluster_lines(report)), _Lines(_match_lines(report)))
+    writer = ItemWriter(report)
+    data = _data(report, timings, _Lines(_item_text(writer, "clusters")), _Lines(_item_text(writer, "matches")))
     shares = _shares(report, jobs)
     if len(shares) < 2 or not can_fork():
         return _chunks(data)
-    data["clusters"] = _Rendered(report, shares)
+    data["clusters"] = _Rendered(writer, shares)
     del data["matches"]  # written with the clusters, in the same place
     return _chunks(data)
 
@@ -125,18 +127,18 @@ OWN_SHARE = 1.3
 
 class _Rendered:
     """The clusters and matches lists, rendered in ``shares``: this process writes the first while
-    forked workers write the others to bytes."""
+    forked workers write the others."""
 
-    def __init__(self, report: Report, shares: list[tuple[int, int]]) -> None:
+    def __init__(self, writer: ItemWriter, shares: list[tuple[int, int]]) -> None:
         # Written as '"clusters": [...], "matches": [...]' with the junction inside a share: both must have items.
-        assert report.clusters and report.matches, "shared only when there are clusters and matches"
-        self.report, self.shares = report, shares
+        assert writer.report.clusters and writer.report.matches, "shared only when there are clusters and matches"
+        self.writer, self.shares = writer, shares
 
     def chunks(self) -> Iterator[str | memoryview]:
-        workers = HeadStart(_share_bytes, self.report, self.shares[1:], len(self.shares), spill=True)
+        workers = HeadStart(_share_bytes, self.writer, self.shares[1:], len(self.shares), spill=True)
         try:
             yield f"{encode_basestring('clusters')}: [\n"
-            yield from _share_text(self.report, *self.shares[0])
+            yield from map(memoryview, _share_pieces(self.writer, *self.shares[0]))
             for written in workers.results():
                 yield memoryview(written)
             yield "\n]"
@@ -144,28 +146,35 @@ class _Rendered:
             workers.close()
 
 
-def _share_text(report: Report, first: int, stop: int) -> Iterator[str]:
-    """Yield the text of clusters and matches ``first:stop`` (one sequence, clusters first), each
-    preceded by what separates it from the one before: ``,\n``, or the end of the clusters and the
-    start of the matches."""
-    c = len(report.clusters)
-    for lo, hi, lines, offset in ((first, min(stop, c), _cluster_lines, 0), (max(first, c), stop, _match_lines, c)):
-        if lo >= hi:
-            continue
-        items = lines(report, lo - offset, hi - offset)
+def _share_pieces(writer: ItemWriter, first: int, stop: int) -> Iterator[bytes]:
+    """Yield the text (UTF-8) of clusters and matches ``first:stop`` (one sequence, clusters first), each batch
+    preceded by what separates it from the one before: ``,\n``, or the end of the clusters and the start of the
+    matches."""
+    c = len(writer.report.clusters)
+    for lo, hi, which, offset in ((first, min(stop, c), "clusters", 0), (max(first, c), stop, "matches", c)):
         at = lo
-        while batch := list(islice(items, _CHUNK_ITEMS)):
-            head = "" if at == 0 else f"\n],\n{encode_basestring('matches')}: [\n" if at == c else ",\n"
-            yield head + ",\n".join(batch)
-            at += len(batch)
+        for text in _item_bytes(writer, which, lo - offset, hi - offset):
+            yield (b"" if at == 0 else b'\n],\n"matches": [\n' if at == c else b",\n") + text
+            at = min(at + _CHUNK_ITEMS, hi)
 
 
-def _share_bytes(report: Report, share: tuple[int, int]) -> np.ndarray:
-    """:func:`_share_text` encoded as UTF-8, as one array of bytes (a worker's result)."""
-    out = bytearray()
-    for text in _share_text(report, *share):
-        out += text.encode("utf-8")
-    return np.frombuffer(out, dtype=np.uint8)
+def _share_bytes(writer: ItemWriter, share: tuple[int, int]) -> np.ndarray:
+    """:func:`_share_pieces` as one array of bytes (a worker's result)."""
+    return np.frombuffer(b"".join(_share_pieces(writer, *share)), dtype=np.uint8)
+
+
+def _item_bytes(writer: ItemWriter, which: str, first: int = 0, stop: int | None = None) -> Iterator[bytes]:
+    """Yield the JSON text (UTF-8) of ``which`` (``"clusters"`` or ``"matches"``) ``first:stop``, a batch of
+    :data:`_CHUNK_ITEMS` at a time, items joined by ``",\n"``."""
+    stop = len(getattr(writer.report, which)) if stop is None else stop
+    write = writer.clusters if which == "clusters" else writer.matches
+    for start in range(first, stop, _CHUNK_ITEMS):
+        yield write(start, min(start + _CHUNK_ITEMS, stop))
+
+
+def _item_text(writer: ItemWriter, which: str, first: int = 0, stop: int | None = None) -> Iterator[str]:
+    """:func:`_item_bytes` decoded."""
+    return (text.decode("utf-8") for text in _item_bytes(writer, which, first, stop))
 
 
 def render_dict(data: dict) -> str:
@@ -183,14 +192,15 @@ def _chunks(data: dict) -> Iterator[str]:
             yield head
             yield from value.chunks()
         elif isinstance(value, (list, Iterator)):
-            write = str if isinstance(value, _Lines) else dump  # _Lines: items written already
+            written = isinstance(value, _Lines)  # batches of items written already
+            write, size = (str, 1) if written else (dump, _CHUNK_ITEMS)
             items = iter(value)
             first = next(items, _NONE)
             if first is _NONE:
                 yield f"{head}{dump(key)}: []"
                 continue
             yield f"{head}{dump(key)}: [\n{write(first)}"
-            while batch := list(islice(items, _CHUNK_ITEMS)):
+            while batch := list(islice(items, size)):
                 yield ",\n" + ",\n".join(map(write, batch))
             yield "\n]"
         else:
@@ -220,7 +230,7 @@ def _encoder():
 
 
 class _Lines:
-    """An iterator of list items already written as JSON text."""
+    """An iterator of list items already written as JSON text (or of batches of them, joined by ``",\\n"``)."""
 
     def __init__(self, lines: Iterator[str]) -> None:
         self._lines = lines
@@ -267,32 +277,6 @@ def _match_rows(report: Report, first: int = 0, stop: int | None = None):
             columns = tuple(zip(*((m.a, m.b, m.kind, m.similarity, m.jaccard, m.containment, m.contained)
                                   for m in report.matches[start:end])))
         yield from zip(zip(*columns), report.places(columns[0]), report.places(columns[1]))
-
-
-def _cluster_lines(report: Report, first: int = 0, stop: int | None = None) -> Iterator[str]:
-    """Yield what the encoder writes of each of :func:`_clusters`' items, formatted directly (3x faster)."""
-    ids = [encode_basestring(d.id) for d in report.documents]
-    for (cid, kind, size, weakest), members, rep in _cluster_rows(report, first, stop):
-        written = [
-            f'{{"doc": {ids[doc]}, "index": {index}, "line_start": {line_start}, "line_end": {line_end}, '
-            f'"char_start": {char_start}, "char_end": {char_end}, "words": {words}, '
-            f'"preview": {encode_basestring(preview(text))}}}'
-            for doc, index, line_start, line_end, char_start, char_end, text, words in members
-        ]
-        yield (f'{{"id": {cid}, "kind": {encode_basestring(kind)}, "size": {size}, '
-               f'"weakest": {weakest!r}, "members": [{", ".join(written)}], '
-               f'"representative": {{"doc": {ids[rep.doc]}, "index": {rep.index}}}}}')
-
-
-def _match_lines(report: Report, first: int = 0, stop: int | None = None) -> Iterator[str]:
-    """Yield what the encoder writes of each of :func:`_matches`' items, formatted directly."""
-    ids = [encode_basestring(d.id) for d in report.documents]
-    for (_, _, kind, similarity, jaccard, containment, contained), a, b in _match_rows(report, first, stop):
-        contained = "null" if contained is None else encode_basestring(contained)
-        yield (f'{{"a": {{"doc": {ids[a.doc]}, "index": {a.index}, "line_start": {a.line_start}}}, '
-               f'"b": {{"doc": {ids[b.doc]}, "index": {b.index}, "line_start": {b.line_start}}}, '
-               f'"kind": {encode_basestring(kind)}, "similarity": {similarity!r}, '
-               f'"jaccard": {jaccard!r}, "containment": {containment!r}, "contained": {contained}}}')
 
 
 def _member(report: Report, doc: int, index: int, line_start: int, line_end: int, char_start: int, char_end: int,

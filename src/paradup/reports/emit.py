@@ -1,0 +1,108 @@
+"""Write text from tokens, compiled: the JSON report's clusters and matches without a Python string per field.
+
+A million paragraphs' JSON report has about 256,000 cluster members and
+144,000 matches, ten fields each; formatted with f-strings they took 1.0 s of
+the report's 1.9 s here.  Instead the report lays each batch out as *tokens*,
+numpy arrays made column by column: a token writes an integer in decimal
+(:data:`INT`) or the ``i``-th entry of one of two tables of UTF-8 strings,
+one made once for the whole report (:data:`FIXED`: JSON punctuation, keys,
+document ids) and one for the batch (:data:`BATCH`: previews, scores).  One
+compiled pass measures the text, a second writes it.
+
+>>> fixed = Strings(['{"n": ', "}"])
+>>> tokens = Tokens.of([(FIXED, 0), (INT, -42), (FIXED, 1)])
+>>> bytes(emit(tokens, fixed, Strings([])))
+b'{"n": -42}'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from paradup.jit import kernel, on_warm_up
+
+INT, FIXED, BATCH = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Strings:
+    """A table of strings as one UTF-8 buffer: entry ``i`` is ``data[offsets[i]:offsets[i + 1]]``."""
+
+    data: np.ndarray
+    offsets: np.ndarray
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        encoded = [t.encode("utf-8") for t in texts]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(e) for e in encoded], out=offsets[1:])
+        object.__setattr__(self, "data", np.frombuffer(bytearray(b"".join(encoded)), dtype=np.uint8))
+        object.__setattr__(self, "offsets", offsets)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """What to write, in order: ``kinds[i]`` (:data:`INT`, :data:`FIXED` or :data:`BATCH`) and ``values[i]``
+    (the integer, or the entry of that table)."""
+
+    kinds: np.ndarray
+    values: np.ndarray
+
+    @staticmethod
+    def of(pairs: Sequence[tuple[int, int]]) -> Tokens:
+        return Tokens(np.array([k for k, _ in pairs], dtype=np.uint8), np.array([v for _, v in pairs], dtype=np.int64))
+
+
+def emit(tokens: Tokens, fixed: Strings, batch: Strings) -> np.ndarray:
+    """Return the UTF-8 bytes ``tokens`` write (a ``uint8`` array)."""
+    return _emit(tokens.kinds, tokens.values, fixed.data, fixed.offsets, batch.data, batch.offsets)
+
+
+@kernel
+def _emit(kinds, values, fixed, fixed_at, batch, batch_at):  # pragma: no cover - compiled; tested through emit
+    size = 0
+    for i in range(kinds.size):
+        v = values[i]
+        if kinds[i] == 0:
+            if v < 0:  # a minus sign
+                size += 1
+                v = -v
+            size += 1  # the last digit
+            while v >= 10:
+                size += 1
+                v //= 10
+        elif kinds[i] == 1:
+            size += fixed_at[v + 1] - fixed_at[v]
+        else:
+            size += batch_at[v + 1] - batch_at[v]
+    out = np.empty(size, np.uint8)
+    digits = np.empty(20, np.uint8)
+    at = 0
+    for i in range(kinds.size):
+        v = values[i]
+        if kinds[i] == 0:
+            if v < 0:
+                out[at] = 45  # "-"
+                at += 1
+                v = -v
+            n = 0
+            while True:
+                digits[n] = 48 + v % 10
+                n += 1
+                v //= 10
+                if v == 0:
+                    break
+            for k in range(n):
+                out[at + k] = digits[n - 1 - k]
+            at += n
+        else:
+            table, starts = (fixed, fixed_at) if kinds[i] == 1 else (batch, batch_at)
+            for k in range(starts[v], starts[v + 1]):
+                out[at] = table[k]
+                at += 1
+    return out
+
+
+on_warm_up(lambda: emit(Tokens.of([(INT, 1), (FIXED, 0), (BATCH, 0)]), Strings(["a"]), Strings(["b"])))

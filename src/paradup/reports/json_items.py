@@ -1,0 +1,150 @@
+"""The JSON report's clusters and matches, a batch at a time, laid out as tokens for :func:`~paradup.reports.emit.emit`.
+
+Each item is written exactly as the C JSON encoder writes its dict
+(``json.dumps(item, ensure_ascii=False, separators=(", ", ": "))``; a test
+holds them equal), items joined by ``",\\n"``.  Numbers come from the
+report's arrays; scores are written with ``repr`` once per distinct value of
+a batch, previews once per member.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from json.encoder import encode_basestring
+
+import numpy as np
+
+from paradup.found import CLUSTER_KINDS, ClusterTable, MatchTable
+from paradup.matches import _KINDS
+from paradup.model import Report
+from paradup.paragraphs import _COLUMNS, ParagraphTable
+from paradup.reports.common import preview
+from paradup.reports.emit import BATCH, FIXED, INT, Strings, Tokens, emit
+
+# The fixed text between values, in the order each item writes it.
+_MEMBER = ['{"doc": ', ', "index": ', ', "line_start": ', ', "line_end": ', ', "char_start": ', ', "char_end": ',
+           ', "words": ', ', "preview": ', "}"]
+_CLUSTER = ['{"id": ', ', "kind": ', ', "size": ', ', "weakest": ', ', "members": [', '], "representative": {"doc": ',
+            ', "index": ', "}}"]
+_MATCH = ['{"a": {"doc": ', ', "index": ', ', "line_start": ', '}, "b": {"doc": ', ', "index": ', ', "line_start": ',
+          '}, "kind": ', ', "similarity": ', ', "jaccard": ', ', "containment": ', ', "contained": ', "}"]
+_PUNCTUATION = ["", ", ", ",\n", "null"]
+
+
+class ItemWriter:
+    """Writes a report's clusters and matches as JSON text; made once a report (its fixed strings: keys, document ids)."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        kinds = sorted(set(CLUSTER_KINDS) | {k for k in _KINDS if k})
+        fixed = _MEMBER + _CLUSTER + _MATCH + _PUNCTUATION + [encode_basestring(k) for k in kinds]
+        self._at = {text: i for i, text in reversed(list(enumerate(fixed)))}  # a repeated text: its first entry
+        self._kind = {k: self._at[encode_basestring(k)] for k in kinds}
+        self._docs = len(fixed)  # document d's id is entry _docs + d
+        self.fixed = Strings(fixed + [encode_basestring(d.id) for d in report.documents])
+
+    def clusters(self, start: int, stop: int) -> bytes:
+        """Clusters ``start:stop``, joined by ``",\\n"``, as UTF-8."""
+        clusters = self.report.clusters
+        if isinstance(clusters, ClusterTable):
+            sizes = clusters.sizes[start:stop]
+            members = clusters.members[clusters.offsets[start] : clusters.offsets[stop]]
+            ids = np.arange(start, stop)
+            kinds = [CLUSTER_KINDS[k] for k in clusters.kinds[start:stop].tolist()]
+            weakest, reps = clusters.weakest[start:stop], members[np.cumsum(sizes) - sizes]
+        else:
+            batch = clusters[start:stop]
+            sizes = np.array([len(c.members) for c in batch], dtype=np.int64)
+            members = np.array([m for c in batch for m in c.members], dtype=np.int64)
+            ids, kinds = np.array([c.id for c in batch], dtype=np.int64), [c.kind for c in batch]
+            weakest, reps = np.array([c.weakest for c in batch]), np.array([c.representative for c in batch])
+        n, m = sizes.size, members.size
+        texts = self.report.texts(members.tolist())
+        previews = [encode_basestring(preview(t)) for t in texts]
+        scores, score_of = _reprs(weakest)
+        doc, index, line_start, line_end, char_start, char_end = self._places(members)
+        words = np.asarray(self.report.word_counts(members, texts), dtype=np.int64)
+        first = np.zeros(m, dtype=bool)
+        first[np.cumsum(sizes) - sizes] = True
+        member = self._rows(m, [(FIXED, np.where(first, self._at[""], self._at[", "]))], _MEMBER, [
+            (FIXED, self._docs + doc), (INT, index), (INT, line_start), (INT, line_end), (INT, char_start),
+            (INT, char_end), (INT, words), (BATCH, len(scores) + np.arange(m))])
+        rep_doc, rep_index = self._places(reps)[:2]
+        head = self._rows(n, [], _CLUSTER[:5], [
+            (INT, ids), (FIXED, np.array([self._kind[k] for k in kinds], dtype=np.int64)), (INT, sizes),
+            (BATCH, score_of)])
+        tail = self._rows(n, [], [_CLUSTER[5], *_CLUSTER[6:], ""], [(FIXED, self._docs + rep_doc), (INT, rep_index),
+                                                                      (FIXED, self._separators(n))])
+        # Cluster c: its head, its members' rows, its tail (the last token its separator).
+        per_member = member[0].shape[1]
+        lengths = head[0].shape[1] + sizes * per_member + tail[0].shape[1]
+        starts = np.cumsum(lengths) - lengths
+        kinds_out = np.empty(int(lengths.sum()), dtype=np.uint8)
+        values_out = np.empty(kinds_out.size, dtype=np.int64)
+        owner = np.repeat(np.arange(n), sizes)
+        rank = np.arange(m) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        for (kind, value), at in (
+            (head, starts[:, None] + np.arange(head[0].shape[1])),
+            (member, (starts[owner] + head[0].shape[1] + rank * per_member)[:, None] + np.arange(per_member)),
+            (tail, (starts + head[0].shape[1] + sizes * per_member)[:, None] + np.arange(tail[0].shape[1])),
+        ):
+            kinds_out[at] = kind
+            values_out[at] = value
+        return emit(Tokens(kinds_out, values_out), self.fixed, Strings(scores + previews)).tobytes()
+
+    def matches(self, start: int, stop: int) -> bytes:
+        """Matches ``start:stop``, joined by ``",\\n"``, as UTF-8."""
+        matches = self.report.matches
+        if isinstance(matches, MatchTable):
+            a, b, kinds, similarity, jaccard, containment, contained = matches.columns(start, stop)
+        else:
+            a, b, kinds, similarity, jaccard, containment, contained = zip(*(
+                (x.a, x.b, x.kind, x.similarity, x.jaccard, x.containment, x.contained) for x in matches[start:stop]))
+        n = len(a)
+        scores, score_of = _reprs(np.array([*similarity, *jaccard, *containment], dtype=np.float64))
+        kind_of = np.array([self._kind[k] for k in kinds], dtype=np.int64)
+        written = [encode_basestring(c) for c in contained if c is not None]
+        contained_of = np.full(n, self._at["null"], dtype=np.int64)
+        some = np.array([c is not None for c in contained], dtype=bool)
+        contained_of[some] = np.arange(len(written)) + len(scores)
+        pa, pb = self._places(np.asarray(a, dtype=np.int64)), self._places(np.asarray(b, dtype=np.int64))
+        kind_rows, value_rows = self._rows(n, [], [*_MATCH, ""], [
+            (FIXED, self._docs + pa[0]), (INT, pa[1]), (INT, pa[2]), (FIXED, self._docs + pb[0]), (INT, pb[1]),
+            (INT, pb[2]), (FIXED, kind_of), (BATCH, score_of[:n]), (BATCH, score_of[n : 2 * n]),
+            (BATCH, score_of[2 * n :]), (FIXED, contained_of), (FIXED, self._separators(n))])
+        kind_rows[:, -4] = np.where(some, BATCH, FIXED)  # "contained": a batch string, or the fixed null
+        tokens = Tokens(kind_rows.ravel(), value_rows.ravel())
+        return emit(tokens, self.fixed, Strings(scores + written)).tobytes()
+
+    def _separators(self, n: int) -> np.ndarray:
+        """``",\\n"`` after every item but the last."""
+        out = np.full(n, self._at[",\n"], dtype=np.int64)
+        out[-1:] = self._at[""]
+        return out
+
+    def _rows(self, n: int, before: list, texts: Sequence[str], values: list) -> tuple[np.ndarray, np.ndarray]:
+        """Tokens ``[n, k]`` of ``n`` items: ``before``, then ``texts[0]``, value 0, ``texts[1]``, value 1, ...,
+        and the last text; a value is ``(kind, array or scalar)``."""
+        columns = list(before)
+        for i, text in enumerate(texts):
+            columns.append((FIXED, self._at[text]))
+            if i < len(values):
+                columns.append(values[i])
+        kinds = np.empty((n, len(columns)), dtype=np.uint8)
+        out = np.empty((n, len(columns)), dtype=np.int64)
+        for k, (kind, value) in enumerate(columns):
+            kinds[:, k], out[:, k] = kind, value
+        return kinds, out
+
+    def _places(self, gids: np.ndarray) -> list[np.ndarray]:
+        """Doc, index, line_start, line_end, char_start, char_end of paragraphs ``gids``, as arrays."""
+        paragraphs = self.report.paragraphs
+        if isinstance(paragraphs, ParagraphTable):
+            return [getattr(paragraphs, c)[gids].astype(np.int64) for c in _COLUMNS]
+        return [np.asarray(c, dtype=np.int64) for c in self.report.place_columns(gids.tolist())]
+
+
+def _reprs(values: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The distinct ``values`` written as Python writes floats, and which one each value is."""
+    distinct, inverse = np.unique(values, return_inverse=True)
+    return [repr(v) for v in distinct.tolist()], inverse.reshape(-1).astype(np.int64)
