@@ -8,9 +8,10 @@ worker) gives the largest single process instead.  The tree's *proportional*
 set size (PSS, from ``/proc/PID/smaps_rollup`` on Linux) is sampled too: a
 shared page counts once in total, split between the processes sharing it,
 so the PSS sum is what the tree really holds; paradup's worker results
-waiting in ``/dev/shm`` (not yet mapped by any process) are added to it.  It is sampled once a second
-(counting it stalls the measured process), so a run shorter than a second has
-none.  Peaks shorter than 50 ms (RSS) or a second (PSS) can be missed.  Without psutil only that single-process figure is known.
+waiting in ``/dev/shm`` (not yet mapped by any process) are added to it.  It is sampled once a second,
+or less often when one sample takes longer than 20 ms (counting it stalls the measured process:
+see :data:`PSS_SHARE`), so a run shorter than a second has none.  Peaks shorter than 50 ms (RSS)
+or than the time between two PSS samples can be missed.  Without psutil only that single-process figure is known.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ POLL_SECONDS = 0.05
 # under its memory-map lock, which stalls its allocations: sampled every 50 ms
 # it slowed a 1e6-paragraph scan by 20% (33.5 s against 27.6 s).
 PSS_EVERY = 20
+# At most this share of the run is spent counting PSS: at 1e7 paragraphs (a 12 GB tree) one sample
+# takes long enough that once a second slowed the scan by 10-15% (106-120 s against 91 s unmeasured).
+PSS_SHARE = 0.02
 
 
 @dataclass(frozen=True)
@@ -113,13 +117,16 @@ def run_measured(cmd: list[str], timeout: float, env: dict | None = None) -> Mea
     peak = 0
     peak_pss: int | None = 0
     returncode = None
-    polls = pss_samples = 0
+    pss_samples = 0
+    next_pss = began + PSS_EVERY * POLL_SECONDS
     while True:
-        polls += 1
         if handle is not None:
             peak = max(peak, _tree_rss(handle))
-            if peak_pss is not None and polls % PSS_EVERY == 0:
+            if peak_pss is not None and time.perf_counter() >= next_pss:
+                sampled = time.perf_counter()
                 pss = _tree_pss(handle)
+                took = time.perf_counter() - sampled
+                next_pss = sampled + max(PSS_EVERY * POLL_SECONDS, took / PSS_SHARE)
                 if pss is None:
                     peak_pss = None
                 elif pss > 0:  # 0: the tree ended while it was read, a sample of nothing

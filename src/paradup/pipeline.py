@@ -12,9 +12,11 @@ Stages (each timed in ``Report.stats["seconds"]``):
    sentence (containment);
 4. ``verify``: score candidates from their texts, re-normalised for the few
    paragraphs involved, in ``jobs`` processes; keep the matches (passages apart);
-5. ``clusters`` and ``blocks``; with ``jobs > 1`` and enough matches the
-   blocks are found in a worker while this process builds the clusters, and
-   ``blocks`` is the time it then waited (forking and joining included).
+5. ``clusters`` and ``blocks``; the clusters and matches stay arrays
+   (:mod:`paradup.found`); with ``jobs > 1`` and enough matches the blocks
+   are found in ``jobs`` parts, the workers' while this process builds the
+   clusters, then its own, and ``blocks`` is the time after the clusters
+   (forking and joining included).
 
 Paragraph and normalised texts are never all held at once: the report's
 paragraphs are a :class:`~paradup.paragraphs.ParagraphTable` that cuts a
