@@ -107,6 +107,28 @@ def test_ascii_documents_take_the_compiled_cutter_and_digest_as_the_python_path(
         assert np.array_equal(getattr(fast, field), getattr(slow, field)), field
 
 
+def test_ascii_and_other_documents_mixed_in_a_run_are_cut_as_by_the_python_path(monkeypatch):
+    planted, _ = corpus_texts(12)
+    texts = list(planted.texts.values())
+    # Every third document with a curly quote or an accent, and two such next to each other at the end.
+    texts = [t.replace("a", "\u00e1", 3) if i % 3 == 1 else t for i, t in enumerate(texts)]
+    texts += ["\u201cQuoted,\u201d she said.\n\nAnd more.", "Caf\u00e9 au lait, again and again.", "Plain at the end."]
+    flags = [t.isascii() for t in texts]
+    assert any(flags) and not all(flags)
+    params = Params()
+    monkeypatch.setattr(sketch, "CHUNK", 5)
+    called = []
+    cut_ascii = sketch.cut_ascii
+    monkeypatch.setattr(sketch, "cut_ascii", lambda ts: called.append(len(ts)) or cut_ascii(ts))
+    table, mixed = cut_and_digest(texts, 2, params)
+    assert sum(called) == sum(flags)  # every ASCII document, and only those, took the compiled path
+    want_table, found = cut_documents(texts, 2)
+    slow = concat_digests([digest_texts(found[i : i + 5], params) for i in range(0, len(found), 5)], params.bands)
+    assert table == want_table and len(table) > 100
+    for field in ("words", "text_keys", "band_keys", "sentence_keys", "sentence_ids"):
+        assert np.array_equal(np.asarray(getattr(mixed, field)), np.asarray(getattr(slow, field))), field
+
+
 def test_a_scan_that_starts_digesting_while_reading_reports_the_same(monkeypatch, tmp_path):
     from paradup import api, parallel
 

@@ -199,13 +199,36 @@ def cut_and_digest(texts: Sequence[str], first_doc: int, params: Params) -> tupl
     """Cut documents ``first_doc, first_doc + 1, ...`` into paragraphs and digest them.
 
     The table comes back without the documents' texts (the caller has them):
-    a worker sends back arrays only.
+    a worker sends back arrays only.  Each stretch of ASCII documents takes the
+    compiled path (:func:`paradup.cut.cut_ascii`), the others the general one,
+    so a few documents with a curly quote or an accent do not slow their
+    neighbours (both paths give the same paragraphs and digests: tested).
 
-    >>> table, d = cut_and_digest(["One.\\n\\nTwo words here."], 5, Params(num_perm=8))
+    >>> table, d = cut_and_digest(["One.\\n\\nTwo words here.", "Café au lait.", "Three."], 5, Params(num_perm=8))
     >>> table.doc.tolist(), table.char_start.tolist(), d.words.tolist()
-    ([5, 5], [0, 6], [1, 3])
+    ([5, 5, 6, 7], [0, 6, 0, 0], [1, 3, 3, 1])
     """
-    if takes(texts):  # the compiled path: no Python string per paragraph
+    stretches = _stretches([takes((t,)) for t in texts])
+    parts = [_cut_stretch(texts[a:b], first_doc + a, params, plain) for a, b, plain in stretches]
+    if len(parts) == 1:
+        return parts[0]
+    return ParagraphTable.concat((), [t for t, _ in parts]), concat_digests([d for _, d in parts], params.bands)
+
+
+def _stretches(flags: Sequence[bool]) -> list[tuple[int, int, bool]]:
+    """Cut ``flags`` into maximal runs of equal values: ``(start, stop, value)``.
+
+    >>> _stretches([True, True, False, True]), _stretches([])
+    ([(0, 2, True), (2, 3, False), (3, 4, True)], [(0, 0, True)])
+    """
+    if not flags:
+        return [(0, 0, True)]
+    cuts = [i for i in range(1, len(flags)) if flags[i] != flags[i - 1]]
+    return [(a, b, flags[a]) for a, b in zip([0, *cuts], [*cuts, len(flags)])]
+
+
+def _cut_stretch(texts: Sequence[str], first_doc: int, params: Params, plain: bool) -> tuple[ParagraphTable, Digest]:
+    if plain:  # the compiled path: no Python string per paragraph
         columns, buffer = cut_ascii(texts)
         table = ParagraphTable((), columns[0] + first_doc, *columns[1:])
         ends = np.flatnonzero(buffer == 0)[CHUNK - 1 :: CHUNK]  # the NUL after every CHUNK-th paragraph
