@@ -27,9 +27,11 @@ BENCH_DIR = Path(__file__).resolve().parent
 def child(docs_dir: str, jobs: int, report_path: str, stats_path: str) -> None:
     """The measured process: scan, write the JSON report, save the stats."""
     import paradup
+    from paradup.jit import skip_blas_check
     from paradup.output import write_output
     from paradup.reports import render_chunks
 
+    skip_blas_check()  # as the CLI does in its own process
     began = time.perf_counter()
     report = paradup.scan([docs_dir], jobs=jobs)
     scanned = time.perf_counter()

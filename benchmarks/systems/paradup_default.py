@@ -25,6 +25,9 @@ REQUIRES = ("paradup",)
 def imports() -> None:
     import paradup  # noqa: F401
     import paradup.inputs  # noqa: F401  (scan imports it lazily)
+    from paradup.jit import skip_blas_check
+
+    skip_blas_check()  # as the CLI does in its own process
 
 
 def run(docs_dir: Path, jobs: int, params=None) -> Outcome:

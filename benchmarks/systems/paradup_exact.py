@@ -21,8 +21,9 @@ REQUIRES = ("paradup",)
 
 
 def imports() -> None:
-    import paradup  # noqa: F401
-    import paradup.inputs  # noqa: F401
+    from benchmarks.systems.paradup_default import imports
+
+    imports()
 
 
 def run(docs_dir: Path, jobs: int) -> Outcome:

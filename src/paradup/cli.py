@@ -168,6 +168,10 @@ def _check_format(fmt: str, allowed: tuple[str, ...] | None = None) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; bad input is one ``Error:`` line on stderr and exit code 2."""
     ctrl_c = _CtrlC()
+    if argv is None:  # paradup's own process, not a caller's (tests call main with arguments)
+        from paradup.jit import skip_blas_check
+
+        skip_blas_check()
     try:
         code = app(args=argv, prog_name="paradup", standalone_mode=False)
     except InputError as exc:

@@ -12,6 +12,8 @@ Python ``int`` into a float.
 
 from __future__ import annotations
 
+import importlib.abc
+import sys
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -58,3 +60,35 @@ def warm_up() -> None:
     """
     while _WARM_UPS:
         _WARM_UPS.pop()()
+
+
+def skip_blas_check() -> None:
+    """Load numba's array functions without its look for a BLAS, for paradup's own process (the CLI).
+
+    Loading the first kernel imports ``numba.np.arraymath``, which imports
+    ``scipy.linalg`` only to see whether a BLAS is there: 0.15-0.24 s of
+    every run here, and paradup's kernels use none.  Afterwards numba in this
+    process believes it has no BLAS (``np.dot`` inside other compiled code
+    would not compile), so a library does not call this; ``scipy.linalg``
+    itself imports as usual.
+    """
+    if "numba.np.arraymath" in sys.modules or "scipy.linalg" in sys.modules:
+        return
+    blocker = _Refuse("scipy.linalg")
+    sys.meta_path.insert(0, blocker)
+    try:
+        import numba.np.arraymath  # noqa: F401
+    finally:
+        sys.meta_path.remove(blocker)
+
+
+class _Refuse(importlib.abc.MetaPathFinder):
+    """Refuse to import one package and its modules."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname == self.name or fullname.startswith(self.name + "."):
+            raise ImportError(f"{fullname} is not imported here")
+        return None
