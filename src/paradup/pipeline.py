@@ -102,7 +102,7 @@ def _find_duplicates(documents, params, problems, root, progress, jobs, ahead) -
         found = cluster_arrays(nodes.count, _match_arrays(copies), params)
         began = time.perf_counter()
         links = block_links(nodes, copies, crowded_nodes(nodes, found, params.max_bucket), params)
-        jobs = jobs if len(copies) >= _PARALLEL_PAIRS else 1
+        jobs = max(jobs, 1) if len(copies) >= _PARALLEL_PAIRS else 1  # jobs 0 from a library call: one
         state = (table, nodes, node_matches, found, links, params)
         # This process takes parts 0, jobs, 2 * jobs...: the clusters, then the last share of the blocks.
         parts = map_shared(_finish, state, ["clusters", *((k, jobs) for k in range(jobs))], jobs)

@@ -146,5 +146,6 @@ class ItemWriter:
 
 def _reprs(values: np.ndarray) -> tuple[list[str], np.ndarray]:
     """The distinct ``values`` written as Python writes floats, and which one each value is."""
-    distinct, inverse = np.unique(values, return_inverse=True)
-    return [repr(v) for v in distinct.tolist()], inverse.reshape(-1).astype(np.int64)
+    values = np.asarray(values, dtype=np.float64)
+    bits, first, inverse = np.unique(values.view(np.int64), return_index=True, return_inverse=True)  # 0.0 and -0.0 apart
+    return [repr(v) for v in values[first].tolist()], inverse.reshape(-1).astype(np.int64)
