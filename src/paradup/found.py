@@ -90,17 +90,18 @@ class ClusterTable(_Table):
         """How many members each cluster has."""
         return np.diff(self.offsets)
 
-    def columns(self, start: int, stop: int) -> tuple[list[str], list[float], list[int], list[int]]:
-        """Return clusters ``start:stop`` as plain lists: kinds, weakest, sizes, and all their members one after another."""
+    def columns(self, start: int, stop: int) -> tuple[range, list[str], list[float], list[int], list[int], list[int]]:
+        """Return clusters ``start:stop`` as plain lists: ids, kinds, weakest, sizes, all their members one after
+        another, and representatives."""
         lo, hi = int(self.offsets[start]), int(self.offsets[stop])
         kinds = [CLUSTER_KINDS[k] for k in self.kinds[start:stop].tolist()]
-        return kinds, self.weakest[start:stop].tolist(), np.diff(self.offsets[start : stop + 1]).tolist(), \
-            self.members[lo:hi].tolist()
+        return (range(start, stop), kinds, self.weakest[start:stop].tolist(), np.diff(self.offsets[start : stop + 1]).tolist(),
+                self.members[lo:hi].tolist(), self.members[self.offsets[start:stop]].tolist())
 
     def _build(self, start: int, stop: int) -> list[Cluster]:
-        kinds, weakest, sizes, members = self.columns(start, stop)
+        ids, kinds, weakest, sizes, members, _ = self.columns(start, stop)
         out, at = [], 0
-        for i, (kind, weak, size) in enumerate(zip(kinds, weakest, sizes), start):
+        for i, kind, weak, size in zip(ids, kinds, weakest, sizes):
             group = tuple(members[at : at + size])
             out.append(Cluster(i, kind, group, group[0], weak))
             at += size
@@ -134,3 +135,29 @@ class MatchTable(_Table):
 
     def _build(self, start: int, stop: int) -> list[Match]:
         return [Match(*row) for row in zip(*self.columns(start, stop))]
+
+
+def cluster_columns(clusters: Sequence[Cluster], start: int, stop: int) -> tuple:
+    """:meth:`ClusterTable.columns` of clusters ``start:stop``, read from a table's arrays (no object made or
+    touched: a forked worker copies no page for them) or from :class:`Cluster` objects.
+
+    >>> cluster_columns((Cluster(4, "exact", (1, 7), 1, 1.0),), 0, 1)
+    ([4], ['exact'], [1.0], [2], [1, 7], [1])
+    """
+    if isinstance(clusters, ClusterTable):
+        return clusters.columns(start, stop)
+    batch = clusters[start:stop]
+    return ([c.id for c in batch], [c.kind for c in batch], [c.weakest for c in batch], [len(c.members) for c in batch],
+            [m for c in batch for m in c.members], [c.representative for c in batch])
+
+
+def match_columns(matches: Sequence[Match], start: int, stop: int) -> tuple[list, ...]:
+    """:meth:`MatchTable.columns` of matches ``start:stop``, read from a table's arrays or from :class:`Match` objects.
+
+    >>> match_columns((Match(1, 5, "near", 0.9, 0.8, 0.95),), 0, 1)
+    ([1], [5], ['near'], [0.9], [0.8], [0.95], [None])
+    """
+    if isinstance(matches, MatchTable):
+        return matches.columns(start, stop)
+    batch = matches[start:stop]
+    return tuple([getattr(m, f) for m in batch] for f in ("a", "b", "kind", "similarity", "jaccard", "containment", "contained"))

@@ -13,6 +13,8 @@ compiled pass measures the text, a second writes it.
 >>> tokens = Tokens.of([(FIXED, 0), (INT, -42), (FIXED, 1)])
 >>> bytes(emit(tokens, fixed, Strings([])))
 b'{"n": -42}'
+>>> bytes(emit(Tokens.of([(INT, 0), (FIXED, 1), (INT, -2**63), (FIXED, 1), (INT, 2**63 - 1)]), fixed, Strings([])))
+b'0}-9223372036854775808}9223372036854775807'
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from paradup.jit import kernel, on_warm_up
+from paradup.jit import inline, kernel, on_warm_up
 
 INT, FIXED, BATCH = 0, 1, 2
 
@@ -60,19 +62,25 @@ def emit(tokens: Tokens, fixed: Strings, batch: Strings) -> np.ndarray:
     return _emit(tokens.kinds, tokens.values, fixed.data, fixed.offsets, batch.data, batch.offsets)
 
 
+_TEN = np.uint64(10)
+
+
+@inline
+def _magnitude(v):  # |v| as uint64, -2**63 included (whose negation overflows int64)
+    return np.uint64(v) if v >= 0 else np.uint64(-(v + 1)) + np.uint64(1)
+
+
 @kernel
 def _emit(kinds, values, fixed, fixed_at, batch, batch_at):  # pragma: no cover - compiled; tested through emit
     size = 0
     for i in range(kinds.size):
         v = values[i]
         if kinds[i] == 0:
-            if v < 0:  # a minus sign
+            u = _magnitude(v)
+            size += 1 if v >= 0 else 2  # the last digit, and a minus sign
+            while u >= _TEN:
                 size += 1
-                v = -v
-            size += 1  # the last digit
-            while v >= 10:
-                size += 1
-                v //= 10
+                u //= _TEN
         elif kinds[i] == 1:
             size += fixed_at[v + 1] - fixed_at[v]
         else:
@@ -86,13 +94,13 @@ def _emit(kinds, values, fixed, fixed_at, batch, batch_at):  # pragma: no cover 
             if v < 0:
                 out[at] = 45  # "-"
                 at += 1
-                v = -v
+            u = _magnitude(v)
             n = 0
             while True:
-                digits[n] = 48 + v % 10
+                digits[n] = np.uint8(48) + np.uint8(u % _TEN)
                 n += 1
-                v //= 10
-                if v == 0:
+                u //= _TEN
+                if u == 0:
                     break
             for k in range(n):
                 out[at + k] = digits[n - 1 - k]

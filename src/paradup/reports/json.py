@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from itertools import islice, pairwise
 from json.encoder import c_make_encoder, encode_basestring
 
 import numpy as np
 
 from paradup import __version__
-from paradup.found import ClusterTable, MatchTable
+from paradup.found import ClusterTable, cluster_columns, match_columns
 from paradup.model import Block, Place, Report, Span
 from paradup.paragraphs import doc_counts
 from paradup.parallel import HeadStart, can_fork
@@ -245,38 +245,21 @@ class _Lines:
 
 def _cluster_rows(report: Report, first: int = 0, stop: int | None = None):
     """Yield each cluster's id, kind, size, weakest, its members' rows (:class:`Place`'s fields, text, words) and its
-    representative's place, gathered a batch at a time: what both the dicts and the written lines are made of."""
+    representative's place, gathered a batch at a time: what the dicts are made of."""
     stop = len(report.clusters) if stop is None else stop
     for start in range(first, stop, _CHUNK_ITEMS):
-        end = min(start + _CHUNK_ITEMS, stop)
-        ids, kinds, weakest, sizes, gids, reps = _cluster_columns(report.clusters, start, end)
+        ids, kinds, weakest, sizes, gids, reps = cluster_columns(report.clusters, start, min(start + _CHUNK_ITEMS, stop))
         texts = report.texts(gids)
         members = iter(zip(*report.place_columns(gids), texts, report.word_counts(gids, texts)))
         for row in zip(ids, kinds, sizes, weakest, report.places(reps)):
             yield row[:4], [next(members) for _ in range(row[2])], row[4]
 
 
-def _cluster_columns(clusters, start: int, stop: int) -> tuple[Sequence[int], list[str], list[float], list[int], list[int], list[int]]:
-    """Clusters ``start:stop`` as lists: ids, kinds, weakest, sizes, members (one after another) and representatives, read from a
-    :class:`~paradup.found.ClusterTable`'s arrays (no object touched: a forked worker copies no page) or from objects."""
-    if isinstance(clusters, ClusterTable):
-        kinds, weakest, sizes, members = clusters.columns(start, stop)
-        return range(start, stop), kinds, weakest, sizes, members, clusters.members[clusters.offsets[start:stop]].tolist()
-    batch = clusters[start:stop]
-    return ([c.id for c in batch], [c.kind for c in batch], [c.weakest for c in batch], [len(c.members) for c in batch],
-            [m for c in batch for m in c.members], [c.representative for c in batch])
-
-
 def _match_rows(report: Report, first: int = 0, stop: int | None = None):
     """Yield each match's fields (:class:`Match`'s, in order) with the places of its two sides, a batch at a time."""
     stop = len(report.matches) if stop is None else stop
     for start in range(first, stop, _CHUNK_ITEMS):
-        end = min(start + _CHUNK_ITEMS, stop)
-        if isinstance(report.matches, MatchTable):
-            columns = report.matches.columns(start, end)
-        else:
-            columns = tuple(zip(*((m.a, m.b, m.kind, m.similarity, m.jaccard, m.containment, m.contained)
-                                  for m in report.matches[start:end])))
+        columns = match_columns(report.matches, start, min(start + _CHUNK_ITEMS, stop))
         yield from zip(zip(*columns), report.places(columns[0]), report.places(columns[1]))
 
 

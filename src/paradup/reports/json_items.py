@@ -14,7 +14,7 @@ from json.encoder import encode_basestring
 
 import numpy as np
 
-from paradup.found import CLUSTER_KINDS, ClusterTable, MatchTable
+from paradup.found import CLUSTER_KINDS, cluster_columns, match_columns
 from paradup.matches import _KINDS
 from paradup.model import Report
 from paradup.paragraphs import _COLUMNS, ParagraphTable
@@ -45,19 +45,9 @@ class ItemWriter:
 
     def clusters(self, start: int, stop: int) -> bytes:
         """Clusters ``start:stop``, joined by ``",\\n"``, as UTF-8."""
-        clusters = self.report.clusters
-        if isinstance(clusters, ClusterTable):
-            sizes = clusters.sizes[start:stop]
-            members = clusters.members[clusters.offsets[start] : clusters.offsets[stop]]
-            ids = np.arange(start, stop)
-            kinds = [CLUSTER_KINDS[k] for k in clusters.kinds[start:stop].tolist()]
-            weakest, reps = clusters.weakest[start:stop], members[np.cumsum(sizes) - sizes]
-        else:
-            batch = clusters[start:stop]
-            sizes = np.array([len(c.members) for c in batch], dtype=np.int64)
-            members = np.array([m for c in batch for m in c.members], dtype=np.int64)
-            ids, kinds = np.array([c.id for c in batch], dtype=np.int64), [c.kind for c in batch]
-            weakest, reps = np.array([c.weakest for c in batch]), np.array([c.representative for c in batch])
+        ids, kinds, weakest, sizes, members, reps = cluster_columns(self.report.clusters, start, stop)
+        ids, sizes, members, reps = (np.asarray(x, dtype=np.int64) for x in (ids, sizes, members, reps))
+        weakest = np.asarray(weakest, dtype=np.float64)
         n, m = sizes.size, members.size
         texts = self.report.texts(members.tolist())
         previews = [encode_basestring(preview(t)) for t in texts]
@@ -94,12 +84,7 @@ class ItemWriter:
 
     def matches(self, start: int, stop: int) -> bytes:
         """Matches ``start:stop``, joined by ``",\\n"``, as UTF-8."""
-        matches = self.report.matches
-        if isinstance(matches, MatchTable):
-            a, b, kinds, similarity, jaccard, containment, contained = matches.columns(start, stop)
-        else:
-            a, b, kinds, similarity, jaccard, containment, contained = zip(*(
-                (x.a, x.b, x.kind, x.similarity, x.jaccard, x.containment, x.contained) for x in matches[start:stop]))
+        a, b, kinds, similarity, jaccard, containment, contained = match_columns(self.report.matches, start, stop)
         n = len(a)
         scores, score_of = _reprs(np.array([*similarity, *jaccard, *containment], dtype=np.float64))
         kind_of = np.array([self._kind[k] for k in kinds], dtype=np.int64)
