@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from planted import build
 
 from paradup import Document, Params, find_duplicates, pipeline, sketch
@@ -107,21 +109,26 @@ def test_ascii_documents_take_the_compiled_cutter_and_digest_as_the_python_path(
         assert np.array_equal(getattr(fast, field), getattr(slow, field)), field
 
 
-def test_ascii_and_other_documents_mixed_in_a_run_are_cut_as_by_the_python_path(monkeypatch):
+def test_ascii_and_other_documents_mixed_in_a_run_are_cut_and_digested_as_by_the_python_path(monkeypatch):
     planted, _ = corpus_texts(12)
     texts = list(planted.texts.values())
     # Every third document with a curly quote or an accent, and two such next to each other at the end.
     texts = [t.replace("a", "\u00e1", 3) if i % 3 == 1 else t for i, t in enumerate(texts)]
-    texts += ["\u201cQuoted,\u201d she said.\n\nAnd more.", "Caf\u00e9 au lait, again and again.", "Plain at the end."]
-    flags = [t.isascii() for t in texts]
+    texts += ["\u201cQuoted,\u201d she said.\n\nAnd more.", "Caf\u00e9 au lait, again and again.",
+              "A NUL\x00 inside: the general path.", "\u201cOnly\u201d quotes \u2014 folded to ASCII, then hashed as ASCII.",
+              "Plain at the end."]
+    texts += ["Les \u00e9lus r\u00e9-\n\u00e9lus disent\u00a0: \u00ab\u00a0non\u00a0\u00bb. Encore une phrase assez longue ici."] * 2
+    flags = [t.isascii() and "\x00" not in t for t in texts]
     assert any(flags) and not all(flags)
     params = Params()
     monkeypatch.setattr(sketch, "CHUNK", 5)
-    called = []
-    cut_ascii = sketch.cut_ascii
-    monkeypatch.setattr(sketch, "cut_ascii", lambda ts: called.append(len(ts)) or cut_ascii(ts))
+    called = {"cut_ascii": [], "cut_codes": []}
+    for name in called:
+        cut = getattr(sketch, name)
+        monkeypatch.setattr(sketch, name, lambda ts, cut=cut, name=name: called[name].append(len(ts)) or cut(ts))
     table, mixed = cut_and_digest(texts, 2, params)
-    assert sum(called) == sum(flags)  # every ASCII document, and only those, took the compiled path
+    assert sum(called["cut_ascii"]) == sum(flags)  # every ASCII document, and only those, took the byte path
+    assert sum(called["cut_codes"]) == len(texts) - sum(flags) - 1  # the others but the one with a NUL: code points
     want_table, found = cut_documents(texts, 2)
     slow = concat_digests([digest_texts(found[i : i + 5], params) for i in range(0, len(found), 5)], params.bands)
     assert table == want_table and len(table) > 100
@@ -149,3 +156,21 @@ def test_a_scan_that_starts_digesting_while_reading_reports_the_same(monkeypatch
         assert len(head) >= 4 and len(tail) > 2 * len(head)
     assert (one.matches, one.clusters, one.blocks, one.paragraphs) == (two.matches, two.clusters, two.blocks, two.paragraphs)
     assert one.stats["clusters"] > 10
+
+
+# Words with and without accents, quotes and dashes that fold to ASCII, sentence ends, and line breaks.
+_words = st.sampled_from(["alpha", "Beta", "gamma.", "délta", "Épsilon", "zéta!", "\u201ceta\u201d", "theta\u2019s", "\u2014",
+                          "iota,", "kappa?", "lámbda", "mu\u00adnu", "日本", "\n", "\n\n", "re-\nturn", "Ω.", "x"])
+_texts = st.lists(st.lists(_words, max_size=40).map(" ".join), min_size=1, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts)
+def test_other_text_is_digested_by_the_code_point_path_as_by_the_python_path(texts):
+    params = Params(min_words=3, shingle_size=2)
+    table, fast = cut_and_digest(texts, 0, params)
+    want_table, found = cut_documents(texts, 0)
+    slow = concat_digests([digest_texts(found[i : i + CHUNK], params) for i in range(0, len(found), CHUNK)], params.bands)
+    assert table == want_table
+    for field in ("words", "text_keys", "band_keys", "sentence_keys", "sentence_ids"):
+        assert np.array_equal(np.asarray(getattr(fast, field)), np.asarray(getattr(slow, field))), field

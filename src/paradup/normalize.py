@@ -51,6 +51,52 @@ def _fold(text: str) -> str:
 
 
 _FOLD_PAIRS = [(chr(code), to or "") for code, to in _FOLD.items()]
+# The same as a table for compiled loops: what code point c folds to (-1: itself, -2: nothing), for c < its size.
+_FOLD_TO = np.full(max(_FOLD) + 1, -1, dtype=np.int32)
+for _code, _to in _FOLD.items():
+    _FOLD_TO[_code] = ord(_to) if _to else -2
+del _code, _to
+
+
+def fold_plain(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Fold paragraphs given as code points, NUL between them, and keep those that are ASCII once folded.
+
+    Returns the kept paragraphs as bytes, NUL between paragraphs, the others
+    left empty, and which paragraphs were kept: the ASCII path takes those
+    (:func:`normalize_ascii` of them is :func:`normalize_buffer` of their texts).
+
+    >>> kept, plain = fold_plain(np.frombuffer("It’s\\x00été\\x00a\u00adb".encode("utf-32-le"), dtype=np.uint32))
+    >>> kept.tobytes(), plain.tolist()
+    (b"It's\\x00\\x00ab", [True, False, True])
+    """
+    plain = np.ones(int(np.count_nonzero(codes == 0)) + 1, dtype=np.bool_)
+    out = np.empty(codes.size, dtype=np.uint8)
+    return out[: _fold_plain_kernel(codes, _FOLD_TO, out, plain)], plain
+
+
+@kernel
+def _fold_plain_kernel(codes, fold, out, plain):  # pragma: no cover - compiled; tested against normalize_buffer
+    o = start = para = 0
+    for t in range(codes.size):
+        c = codes[t]
+        if c == 0:
+            out[o] = 0
+            o += 1
+            start = o
+            para += 1
+        elif not plain[para]:
+            continue
+        elif c < 128:
+            out[o] = c
+            o += 1
+        elif c < fold.size and fold[c] != -1:
+            if fold[c] >= 0:
+                out[o] = fold[c]
+                o += 1
+        else:  # not ASCII once folded: the paragraph is left empty
+            plain[para] = False
+            o = start
+    return o
 
 
 def normalize(text: str) -> str:
@@ -172,21 +218,41 @@ def _from_code_points(codes: np.ndarray) -> str:
 
 
 # What each code point is, found once for each one met: bit flags (constants to the kernels).
-_KNOWN, _SPACE, _END, _CLOSE, _ALNUM, _WORD = 1, 2, 4, 8, 16, 32
+_KNOWN, _SPACE, _END, _CLOSE, _ALNUM, _WORD, _LOWER = 1, 2, 4, 8, 16, 32, 64  # cut._count_words: _SPACE is 2
 _CLASS = np.zeros(0x110000, dtype=np.uint8)
+IS_SPACE, IS_ALNUM, IS_WORD, IS_LOWER = _SPACE, _ALNUM, _WORD, _LOWER  # the flags other modules' kernels read
 
 
 def _classes(codes: np.ndarray) -> np.ndarray:
     """Return the class flags of each code point: white space (``\\s``), a sentence's end
-    (``.!?…``), a closing quote or bracket, alphanumeric, word character (``\\w``)."""
+    (``.!?…``), a closing quote or bracket, alphanumeric, word character (``\\w``), lower case."""
     flags = _CLASS[codes]
     if not (flags & _KNOWN).all():
-        for code in unique(codes[(flags & _KNOWN) == 0]).tolist():
-            char = chr(code)
-            _CLASS[code] = (_KNOWN | _SPACE * char.isspace() | _END * (char in ".!?…") | _CLOSE * (char in "\"'”’»)]")
-                            | _ALNUM * char.isalnum() | _WORD * (char.isalnum() or char == "_"))  # fmt: skip
+        _learn(codes[(flags & _KNOWN) == 0])
         flags = _CLASS[codes]
     return flags
+
+
+def class_table(codes: np.ndarray) -> np.ndarray:
+    """Return the table of every code point's class flags (:func:`_classes`), with those of ``codes`` filled in.
+
+    Index it with a code point: ``class_table(codes)[ord("a")] & IS_LOWER``.  Only
+    the code points met so far are known; the ASCII ones always are.
+    """
+    beyond = codes[codes >= 128]  # ASCII's are known
+    if beyond.size and not (_CLASS[beyond] & _KNOWN).all():
+        _learn(beyond[(_CLASS[beyond] & _KNOWN) == 0])
+    return _CLASS
+
+
+def _learn(codes: np.ndarray) -> None:
+    for code in unique(codes).tolist():
+        char = chr(code)
+        _CLASS[code] = (_KNOWN | _SPACE * char.isspace() | _END * (char in ".!?…") | _CLOSE * (char in "\"'”’»)]")
+                        | _ALNUM * char.isalnum() | _WORD * (char.isalnum() or char == "_") | _LOWER * char.islower())  # fmt: skip
+
+
+_learn(np.arange(128, dtype=np.uint32))
 
 
 @kernel
@@ -314,3 +380,4 @@ def _alnum(c):
 
 on_warm_up(lambda: normalize_buffer(["A"]))
 on_warm_up(lambda: normalize_folded(["é"]))
+on_warm_up(lambda: fold_plain(np.array([233, 0, 97], dtype=np.uint32)))

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from paradup.cut import cut_ascii, takes
+from paradup.cut import cut_ascii, cut_codes, takes, takes_codes
 from paradup.model import Params
-from paradup.normalize import PARAGRAPH, SENTENCE, normalize_buffer
+from paradup.normalize import PARAGRAPH, SENTENCE, fold_plain, normalize_buffer
 from paradup.paragraphs import ParagraphTable, cut_documents
 from paradup.parallel import HeadStart, can_fork, map_shared
 from paradup.shingles import ShingleBatch, shingle_ascii, shingle_batch, shingle_buffer
@@ -200,45 +200,79 @@ def cut_and_digest(texts: Sequence[str], first_doc: int, params: Params) -> tupl
 
     The table comes back without the documents' texts (the caller has them):
     a worker sends back arrays only.  Each stretch of ASCII documents takes the
-    compiled path (:func:`paradup.cut.cut_ascii`), the others the general one,
-    so a few documents with a curly quote or an accent do not slow their
-    neighbours (both paths give the same paragraphs and digests: tested).
+    compiled path over bytes (:func:`paradup.cut.cut_ascii`), each stretch of
+    other documents the compiled path over code points
+    (:func:`paradup.cut.cut_codes`), and the rare document holding a NUL or
+    SOH character the general one; all give the same paragraphs and digests
+    (tested).
 
     >>> table, d = cut_and_digest(["One.\\n\\nTwo words here.", "Café au lait.", "Three."], 5, Params(num_perm=8))
     >>> table.doc.tolist(), table.char_start.tolist(), d.words.tolist()
     ([5, 5, 6, 7], [0, 6, 0, 0], [1, 3, 3, 1])
     """
-    stretches = _stretches([takes((t,)) for t in texts])
-    parts = [_cut_stretch(texts[a:b], first_doc + a, params, plain) for a, b, plain in stretches]
+    stretches = _stretches([_ASCII if takes((t,)) else _CODES if takes_codes((t,)) else _GENERAL for t in texts])
+    parts = [_cut_stretch(texts[a:b], first_doc + a, params, how) for a, b, how in stretches]
     if len(parts) == 1:
         return parts[0]
     return ParagraphTable.concat((), [t for t, _ in parts]), concat_digests([d for _, d in parts], params.bands)
 
 
-def _stretches(flags: Sequence[bool]) -> list[tuple[int, int, bool]]:
-    """Cut ``flags`` into maximal runs of equal values: ``(start, stop, value)``.
+_ASCII, _CODES, _GENERAL = 0, 1, 2  # how a stretch of documents is cut
 
-    >>> _stretches([True, True, False, True]), _stretches([])
-    ([(0, 2, True), (2, 3, False), (3, 4, True)], [(0, 0, True)])
+
+def _stretches(kinds: Sequence[int]) -> list[tuple[int, int, int]]:
+    """Cut ``kinds`` into maximal runs of equal values: ``(start, stop, value)``.
+
+    >>> _stretches([0, 0, 1, 0]), _stretches([])
+    ([(0, 2, 0), (2, 3, 1), (3, 4, 0)], [(0, 0, 0)])
     """
-    if not flags:
-        return [(0, 0, True)]
-    cuts = [i for i in range(1, len(flags)) if flags[i] != flags[i - 1]]
-    return [(a, b, flags[a]) for a, b in zip([0, *cuts], [*cuts, len(flags)])]
+    if not kinds:
+        return [(0, 0, _ASCII)]
+    cuts = [i for i in range(1, len(kinds)) if kinds[i] != kinds[i - 1]]
+    return [(a, b, kinds[a]) for a, b in zip([0, *cuts], [*cuts, len(kinds)])]
 
 
-def _cut_stretch(texts: Sequence[str], first_doc: int, params: Params, plain: bool) -> tuple[ParagraphTable, Digest]:
-    if plain:  # the compiled path: no Python string per paragraph
-        columns, buffer = cut_ascii(texts)
-        table = ParagraphTable((), columns[0] + first_doc, *columns[1:])
-        ends = np.flatnonzero(buffer == 0)[CHUNK - 1 :: CHUNK]  # the NUL after every CHUNK-th paragraph
-        bounds = zip(np.r_[0, ends + 1].tolist(), np.r_[ends, buffer.size].tolist())
-        parts = [_digest_batch(shingle_ascii(buffer[a:b], params.shingle_size, params.min_words), params)
-                 for a, b in bounds] if len(table) else []
+def _cut_stretch(texts: Sequence[str], first_doc: int, params: Params, how: int) -> tuple[ParagraphTable, Digest]:
+    if how == _GENERAL:
+        table, found = cut_documents(texts, first_doc)
+        parts = [digest_texts(found[i : i + CHUNK], params) for i in range(0, len(found), CHUNK)]
         return table, concat_digests(parts, params.bands)
-    table, found = cut_documents(texts, first_doc)
-    parts = [digest_texts(found[i : i + CHUNK], params) for i in range(0, len(found), CHUNK)]
+    # The compiled paths: no Python string per paragraph.
+    columns, buffer = cut_ascii(texts) if how == _ASCII else cut_codes(texts)
+    table = ParagraphTable((), columns[0] + first_doc, *columns[1:])
+    ends = np.flatnonzero(buffer == 0)[CHUNK - 1 :: CHUNK]  # the NUL after every CHUNK-th paragraph
+    bounds = zip(np.r_[0, ends + 1].tolist(), np.r_[ends, buffer.size].tolist())
+    digest = _digest_bytes if how == _ASCII else _digest_codes
+    parts = [digest(buffer[a:b], params) for a, b in bounds] if len(table) else []
     return table, concat_digests(parts, params.bands)
+
+
+def _digest_bytes(buffer: np.ndarray, params: Params) -> Digest:
+    return _digest_batch(shingle_ascii(buffer, params.shingle_size, params.min_words), params)
+
+
+def _digest_codes(codes: np.ndarray, params: Params) -> Digest:
+    """Digest paragraphs given as code points, NUL between them: :func:`digest_texts` of their texts.
+
+    The paragraphs that are ASCII once typographic quotes and dashes are
+    folded (most, in most languages written in Latin letters) take the
+    one-pass ASCII path; the others :func:`digest_texts`, their digests put
+    in their places.
+    """
+    kept, plain = fold_plain(codes)
+    digest = _digest_batch(shingle_ascii(kept, params.shingle_size, params.min_words), params)
+    others = np.flatnonzero(~plain)
+    if not others.size:
+        return digest
+    bounds = np.r_[0, np.flatnonzero(codes == 0) + 1, codes.size + 1]
+    texts = [codes[bounds[i] : bounds[i + 1] - 1].tobytes().decode("utf-32-le") for i in others.tolist()]
+    theirs = digest_texts(texts, params)
+    words, text_keys, band_keys = digest.words, digest.text_keys, digest.band_keys  # new arrays: filled in here
+    words[others], text_keys[others], band_keys[:, others] = theirs.words, theirs.text_keys, theirs.band_keys
+    ids = np.concatenate([digest.sentence_ids, others[theirs.sentence_ids]])
+    order = np.argsort(ids, kind="stable")  # in paragraph order, each paragraph's sentences in order
+    return Digest(words, text_keys, band_keys, np.concatenate([digest.sentence_keys, theirs.sentence_keys])[order],
+                  ids[order])
 
 
 def paragraphs_and_digest(documents: Sequence[str], params: Params, jobs: int = 1,
