@@ -332,6 +332,19 @@ def test_text_field_option_selects_the_field(tmp_path):
     assert problems == ()
 
 
+def test_a_lone_surrogate_escape_in_jsonl_is_read_as_a_replacement_character_and_reported(tmp_path):
+    # json reads "\ud800" alone as a lone surrogate, which no UTF-8 text can hold: it crashed the scan.
+    write(tmp_path / "c.jsonl", '{"id": "x\\udfff", "text": "Hello \\ud800 world."}\n{"text": "Fine \\ud83d\\ude00 pair."}\n')
+    docs, problems, _ = read_documents([str(tmp_path)])
+    assert [(d.id, d.text) for d in docs] == [("x\ufffd", "Hello \ufffd world."), ("c.jsonl:2", "Fine \U0001F600 pair.")]
+    assert [p.message for p in problems] == ["c.jsonl:1: a lone surrogate escape (\\ud800-\\udfff) read as U+FFFD"]
+    from paradup.cli import main
+
+    write(tmp_path / "d.jsonl", '{"text": "Hello \\ud800 world."}\n')  # a copy: a cluster quotes its text
+    assert main(["scan", str(tmp_path), "-f", "json", "-o", str(tmp_path / "r.json")]) == 0
+    assert '"preview": "Hello \ufffd world."' in (tmp_path / "r.json").read_text(encoding="utf-8")
+
+
 def test_bad_jsonl_lines_are_reported_and_other_records_read(tmp_path):
     write(tmp_path / "c.jsonl", jsonl(
         {"text": "good one"},

@@ -13,6 +13,7 @@ import codecs
 import errno
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -427,12 +428,41 @@ def _read_jsonl(
         parsed = _parse_record(line, text_field)
         if isinstance(parsed, str):
             problems.append(f"{shown}:{line_number}: {parsed}; record skipped")
-        else:
-            records.append((record, line_number, *parsed))
+            continue
+        record_id, record_text = parsed
+        if not _encodable(record_text) or (record_id is not None and not _encodable(record_id)):
+            # json reads "\ud800" alone as a lone surrogate, which no UTF-8 text (nor report) can hold.
+            record_id, record_text = (None if record_id is None else _replace_surrogates(record_id),
+                                      _replace_surrogates(record_text))
+            problems.append(f"{shown}:{line_number}: a lone surrogate escape (\\ud800-\\udfff) read as U+FFFD")
+        records.append((record, line_number, record_id, record_text))
     if len(problems) > _MAX_LINE_PROBLEMS:
         more = len(problems) - _MAX_LINE_PROBLEMS
         problems[_MAX_LINE_PROBLEMS:] = [f"{shown}: {more} more bad lines skipped"]
     return records, problems
+
+
+def _encodable(text: str) -> bool:
+    """Return whether ``text`` can be written as UTF-8 (holds no lone surrogate)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _replace_surrogates(text: str) -> str:
+    """Replace each lone surrogate of ``text`` with U+FFFD (one character for one: positions stay).
+
+    >>> _replace_surrogates("a\\ud800b") == "a\\ufffdb"
+    True
+    """
+    return _SURROGATE.sub("\ufffd", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _parse_record(line: str, text_field: str) -> tuple[str | None, str] | str:
