@@ -192,6 +192,13 @@ class Report:
         first = getattr(self.paragraphs, "first", None)  # a ParagraphTable looks it up in its columns
         return first(doc) if first is not None else bisect_left(self.paragraphs, doc, key=lambda p: p.doc)
 
+    def firsts(self, docs: Sequence[int]) -> list[int]:
+        """Return :meth:`first` of many documents (one search of the column on a table)."""
+        column = getattr(self.paragraphs, "doc", None)
+        if isinstance(column, np.ndarray):
+            return np.searchsorted(column, np.asarray(docs, dtype=column.dtype)).tolist()
+        return [self.first(doc) for doc in docs]
+
     def place(self, gid: int) -> Place:
         """Return where paragraph ``gid`` is, without cutting its text when the paragraphs are a table."""
         place = getattr(self.paragraphs, "place", None)

@@ -11,7 +11,7 @@ import numpy as np
 
 from paradup import __version__
 from paradup.found import ClusterTable, cluster_columns, match_columns
-from paradup.model import Block, Place, Report, Span
+from paradup.model import Place, Report, Span
 from paradup.paragraphs import doc_counts
 from paradup.parallel import HeadStart, can_fork
 from paradup.reports.common import doc_id, params_dict, preview, stats_dict
@@ -36,7 +36,7 @@ def _data(report: Report, timings: bool, clusters, matches) -> dict:
         "documents": [{"id": d.id, "path": d.path, "paragraphs": n} for d, n in zip(report.documents, counts)],
         "clusters": clusters,
         "matches": matches,
-        "blocks": [_block(report, b) for b in report.blocks],
+        "blocks": _blocks(report),
         "problems": [{"path": p.path, "message": p.message} for p in report.problems],
         **({"archive": [_archive(report, a) for a in report.archive]} if report.archive else {}),
     }
@@ -320,22 +320,21 @@ def _archive(report: Report, a) -> dict:
 
 
 def span_dict(report: Report, span: Span) -> dict:
-    first = report.place(report.first(span.doc) + span.index_start)
-    last = report.place(report.first(span.doc) + span.index_end)
-    return {
-        "doc": report.documents[span.doc].id,
-        "index_start": span.index_start,
-        "index_end": span.index_end,
-        "line_start": first.line_start,
-        "line_end": last.line_end,
-    }
+    """Return a block's side as the report writes it: its document, indexes and lines."""
+    return _span_dicts(report, [span])[0]
 
 
-def _block(report: Report, b: Block) -> dict:
-    return {
-        "id": b.id,
-        "a": span_dict(report, b.a),
-        "b": span_dict(report, b.b),
-        "pairs": [list(pair) for pair in b.pairs],
-        "similarity": b.similarity,
-    }
+def _span_dicts(report: Report, spans: list[Span]) -> list[dict]:
+    """:func:`span_dict` of many spans, their first and last paragraphs' lines gathered at once
+    (one at a time took 40 µs a block: 0.12 s for the 2,894 blocks of a million paragraphs)."""
+    firsts = report.firsts([s.doc for s in spans])
+    line_start = report.place_columns([f + s.index_start for f, s in zip(firsts, spans)])[2]
+    line_end = report.place_columns([f + s.index_end for f, s in zip(firsts, spans)])[3]
+    return [{"doc": report.documents[s.doc].id, "index_start": s.index_start, "index_end": s.index_end,
+             "line_start": first, "line_end": last} for s, first, last in zip(spans, line_start, line_end)]
+
+
+def _blocks(report: Report) -> list[dict]:
+    sides = iter(_span_dicts(report, [span for b in report.blocks for span in (b.a, b.b)]))
+    return [{"id": b.id, "a": next(sides), "b": next(sides), "pairs": [list(pair) for pair in b.pairs],
+             "similarity": b.similarity} for b in report.blocks]
