@@ -1,9 +1,20 @@
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paradup.normalize import SENTENCE, normalize, normalize_batch, normalize_marked, split_sentences
+from paradup.normalize import (
+    _SIMPLE_LENGTH,
+    PARAGRAPH,
+    SENTENCE,
+    _fold,
+    normalize,
+    normalize_batch,
+    normalize_marked,
+    normalize_simple,
+    split_sentences,
+)
 
 
 def test_normalisation_folds_case_quotes_dashes_and_punctuation():
@@ -51,3 +62,36 @@ unicode_texts = st.text(
 @given(st.lists(st.one_of(unicode_texts, texts), min_size=1, max_size=8))
 def test_batch_normalisation_of_any_unicode_equals_normalising_each_paragraph(batch):
     assert normalize_batch(batch) == [normalize_marked(t) for t in batch]
+
+
+# Characters of the simple table's range and its edges: accented Latin, Greek with its final sigma,
+# Cyrillic, what NFKC changes (ª, µ, ¹, the no-break space), what case folds to more than one code point
+# (ß, ŉ, ΐ), what a mark follows or is (combining accents, a Cyrillic enclosing mark), and beyond the table.
+simple_texts = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("aZ9 .!?'_…éÉßẞŉΐΣσςЖжªµ¹½\u00a0\u0301\u0308\u0488İı’”«»—Ω日ﬁＡ")),
+        st.characters(max_codepoint=0x560, exclude_categories=("Cs",)),
+    ),
+    max_size=60,
+).map(lambda t: t.replace("\x00", " ").replace("\x01", " "))
+
+
+@settings(max_examples=1000)
+@given(st.lists(simple_texts, min_size=1, max_size=6))
+def test_normalisation_by_table_equals_the_definition_for_the_paragraphs_it_takes(batch):
+    folded = [_fold(t) for t in batch]
+    out, simple = normalize_simple(np.frombuffer(PARAGRAPH.join(folded).encode("utf-32-le"), dtype=np.uint32))
+    got = out.tobytes().decode("utf-32-le").split(PARAGRAPH)
+    assert len(got) == len(batch) == simple.size
+    for text, norm, took in zip(batch, got, simple.tolist()):
+        assert norm == (normalize_marked(text) if took else "")
+        # Refused only for a character outside the table's range or that the table refuses.
+        assert took or any(ord(c) >= len(_SIMPLE_LENGTH) or _SIMPLE_LENGTH[ord(c)] < 0 for c in _fold(text))
+
+
+def test_accented_greek_and_cyrillic_text_takes_the_table():
+    batch = ["Ça va, Straße? Όχι! Ελλάς", "Жить — хорошо. ЖИТЬ", "µ¹ ª\u00a0ǅ"]  # NFKC and case folding by table too
+    folded = PARAGRAPH.join(_fold(t) for t in batch)
+    out, simple = normalize_simple(np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32))
+    assert simple.tolist() == [True, True, True]
+    assert out.tobytes().decode("utf-32-le").split(PARAGRAPH) == [normalize_marked(t) for t in batch]

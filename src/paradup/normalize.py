@@ -99,6 +99,38 @@ def _fold_plain_kernel(codes, fold, out, plain):  # pragma: no cover - compiled;
     return o
 
 
+def fold_others(codes: np.ndarray, plain: np.ndarray) -> np.ndarray:
+    """Fold the paragraphs that :func:`fold_plain` did not keep, the kept ones left empty: code points, NUL between
+    paragraphs (what :func:`normalize_simple` takes).
+
+    >>> _from_code_points(fold_others(_code_points("It’s\\x00l’été"), np.array([True, False])))
+    "\\x00l'été"
+    """
+    out = np.empty(codes.size, dtype=np.uint32)
+    return out[: _fold_others_kernel(codes, _FOLD_TO, plain, out)]
+
+
+@kernel
+def _fold_others_kernel(codes, fold, plain, out):  # pragma: no cover - compiled; tested through the digests
+    o = para = 0
+    for t in range(codes.size):
+        c = codes[t]
+        if c == 0:
+            out[o] = 0
+            o += 1
+            para += 1
+        elif plain[para]:
+            continue
+        elif c < fold.size and fold[c] != -1:
+            if fold[c] >= 0:
+                out[o] = fold[c]
+                o += 1
+        else:
+            out[o] = c
+            o += 1
+    return o
+
+
 def normalize(text: str) -> str:
     """Return ``text`` in the form paradup matches on.
 
@@ -203,10 +235,80 @@ def normalize_folded(folded: list[str]) -> list[str]:
         return []
     codes = _code_points(PARAGRAPH.join(folded))
     out = np.empty(codes.size, dtype=np.uint32)
-    text = _from_code_points(out[: _mark_sentences_kernel(codes, _classes(codes), out)])
+    text = _from_code_points(out[: _mark_sentences_kernel(codes, class_table(codes), out)])
     codes = _code_points(_fold(unicodedata.normalize("NFKC", text).casefold()))
     out = np.empty(codes.size, dtype=np.uint32)
-    return _from_code_points(out[: _words_kernel(codes, _classes(codes), out)]).split(PARAGRAPH)
+    return _from_code_points(out[: _words_kernel(codes, class_table(codes), out)]).split(PARAGRAPH)
+
+
+def normalize_simple(folded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`normalize_folded` of paragraphs given as folded code points, NUL between them, for those whose
+    every character is *simple*, without Python strings: the normalised code points, NUL between
+    paragraphs, the others left empty, and which paragraphs were simple.
+
+    A character is simple when NFKC, case folding and folding make one to three code
+    points of it, none a mark, the same wherever it stands (:data:`_SIMPLE_TO`): the
+    letters, digits, punctuation and spaces of ASCII, Latin-1, the Latin
+    extensions, Greek and Cyrillic, marks aside (a combining accent may join
+    the letter before it).  So the steps of :func:`normalize_folded` are a
+    table look-up between its two compiled loops.  A property test checks it
+    against :func:`normalize_marked`.
+
+    >>> out, simple = normalize_simple(_code_points("Ça VA. Straße\\x00e\\u0301t\\u00e9"))
+    >>> _from_code_points(out).split(PARAGRAPH) == ["ça va" + SENTENCE + "strasse", ""], simple.tolist()
+    (True, [True, False])
+    """
+    out = np.empty(folded.size, dtype=np.uint32)
+    marked = out[: _mark_sentences_kernel(folded, class_table(folded), out)]
+    simple = np.ones(int(np.count_nonzero(marked == 0)) + 1, dtype=np.bool_)
+    mapped = np.empty(3 * marked.size, dtype=np.uint32)  # "ß" case folds to "ss": up to three code points from one
+    mapped = mapped[: _simple_kernel(marked, _SIMPLE_LENGTH, _SIMPLE_TO, mapped, simple)]
+    out = np.empty(mapped.size, dtype=np.uint32)
+    return out[: _words_kernel(mapped, class_table(mapped), out)], simple
+
+
+@kernel
+def _simple_kernel(codes, lengths, to, out, simple):  # pragma: no cover - compiled; tested against normalize_marked
+    """Write each code point as the table says (:data:`_SIMPLE_TO`); a paragraph with one it refuses is left
+    empty and marked not simple; return the count written."""
+    o = start = para = 0
+    for t in range(codes.size):
+        c = codes[t]
+        if c == 0:
+            out[o] = 0
+            o += 1
+            start = o
+            para += 1
+        elif not simple[para]:
+            continue
+        elif c < lengths.size and lengths[c] >= 0:
+            for k in range(lengths[c]):
+                out[o] = to[c, k]
+                o += 1
+        else:
+            simple[para] = False
+            o = start
+    return o
+
+
+def _simple_table(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """What each code point below ``size`` becomes (:func:`normalize_simple`): up to three code points, and
+    how many (-1 where it is not simple)."""
+    to = np.zeros((size, 3), dtype=np.uint32)
+    lengths = np.full(size, -1, dtype=np.int64)
+    for code in range(size):
+        char = chr(code)
+        if unicodedata.category(char).startswith("M") or 0x300 <= code < 0x370:
+            continue  # marks, and the combining block, compose with their neighbours
+        once = unicodedata.normalize("NFKC", char)  # "ǅ" is "Dž", "½" is "1⁄2"
+        folded = _fold(once.casefold())
+        if len(folded) <= 3 and not any(unicodedata.category(c).startswith("M") for c in once + folded):
+            to[code, : len(folded)] = [ord(c) for c in folded]
+            lengths[code] = len(folded)
+    return to, lengths
+
+
+_SIMPLE_TO, _SIMPLE_LENGTH = _simple_table(0x530)  # up to the end of Cyrillic: ASCII, Latin-1, Latin extensions, IPA, Greek, Cyrillic
 
 
 def _code_points(text: str) -> np.ndarray:
@@ -223,18 +325,10 @@ _CLASS = np.zeros(0x110000, dtype=np.uint8)
 IS_SPACE, IS_ALNUM, IS_WORD, IS_LOWER = _SPACE, _ALNUM, _WORD, _LOWER  # the flags other modules' kernels read
 
 
-def _classes(codes: np.ndarray) -> np.ndarray:
-    """Return the class flags of each code point: white space (``\\s``), a sentence's end
-    (``.!?…``), a closing quote or bracket, alphanumeric, word character (``\\w``), lower case."""
-    flags = _CLASS[codes]
-    if not (flags & _KNOWN).all():
-        _learn(codes[(flags & _KNOWN) == 0])
-        flags = _CLASS[codes]
-    return flags
-
-
 def class_table(codes: np.ndarray) -> np.ndarray:
-    """Return the table of every code point's class flags (:func:`_classes`), with those of ``codes`` filled in.
+    """Return the table of every code point's class flags, with those of ``codes`` filled in: white space
+    (``\\s``), a sentence's end (``.!?…``), a closing quote or bracket, alphanumeric, word character
+    (``\\w``), lower case.
 
     Index it with a code point: ``class_table(codes)[ord("a")] & IS_LOWER``.  Only
     the code points met so far are known; the ASCII ones always are.
@@ -256,7 +350,7 @@ _learn(np.arange(128, dtype=np.uint32))
 
 
 @kernel
-def _mark_sentences_kernel(codes, cls, out):  # pragma: no cover - compiled; tested against normalize_marked
+def _mark_sentences_kernel(codes, table, out):  # pragma: no cover - compiled; tested against normalize_marked
     """Write ``codes`` to ``out`` with each sentence end made one SOH, as ``_SENTENCE_END.sub`` would:
     white space after ``.!?…`` (or after one of them and a closing quote or bracket), or a run of
     line breaks; return the count written."""
@@ -264,8 +358,9 @@ def _mark_sentences_kernel(codes, cls, out):  # pragma: no cover - compiled; tes
     o = i = 0
     while i < n:
         c = codes[i]
-        if cls[i] & _SPACE and i > 0 and (cls[i - 1] & _END or (i > 1 and cls[i - 1] & _CLOSE and cls[i - 2] & _END)):
-            while i < n and cls[i] & _SPACE:
+        if table[c] & _SPACE and i > 0 and (table[codes[i - 1]] & _END
+                                             or (i > 1 and table[codes[i - 1]] & _CLOSE and table[codes[i - 2]] & _END)):
+            while i < n and table[codes[i]] & _SPACE:
                 i += 1
         elif c == 10:
             while i < n and codes[i] == 10:
@@ -281,7 +376,7 @@ def _mark_sentences_kernel(codes, cls, out):  # pragma: no cover - compiled; tes
 
 
 @kernel
-def _words_kernel(codes, cls, out):  # pragma: no cover - compiled; tested against normalize_marked
+def _words_kernel(codes, table, out):  # pragma: no cover - compiled; tested against normalize_marked
     """Keep word characters (``\\w`` but ``_``), drop an apostrophe between two ``\\w``, and turn every
     other run into a space, or an SOH if it holds one; runs at a paragraph's edges go (like
     :func:`_normalize_ascii_kernel`, for any code point); return the count written."""
@@ -298,7 +393,7 @@ def _words_kernel(codes, cls, out):  # pragma: no cover - compiled; tested again
             start = True
         elif c == 1:
             run = mark = True
-        elif cls[t] & _ALNUM:
+        elif table[c] & _ALNUM:
             if run and not start:
                 out[o] = 1 if mark else 32
                 o += 1
@@ -306,7 +401,7 @@ def _words_kernel(codes, cls, out):  # pragma: no cover - compiled; tested again
             start = False
             out[o] = c
             o += 1
-        elif not (c == 39 and 0 < t < n - 1 and cls[t - 1] & _WORD and cls[t + 1] & _WORD):
+        elif not (c == 39 and 0 < t < n - 1 and table[codes[t - 1]] & _WORD and table[codes[t + 1]] & _WORD):
             run = True
     return o
 
@@ -380,4 +475,6 @@ def _alnum(c):
 
 on_warm_up(lambda: normalize_buffer(["A"]))
 on_warm_up(lambda: normalize_folded(["é"]))
+on_warm_up(lambda: normalize_simple(np.array([233, 0, 97], dtype=np.uint32)))
 on_warm_up(lambda: fold_plain(np.array([233, 0, 97], dtype=np.uint32)))
+on_warm_up(lambda: fold_others(np.array([233, 0, 97], dtype=np.uint32), np.array([False, True])))

@@ -23,7 +23,7 @@ import numpy as np
 
 from paradup.cut import cut_ascii, cut_codes, takes, takes_codes
 from paradup.model import Params
-from paradup.normalize import PARAGRAPH, SENTENCE, fold_plain, normalize_buffer
+from paradup.normalize import PARAGRAPH, SENTENCE, fold_others, fold_plain, normalize_buffer, normalize_simple
 from paradup.paragraphs import ParagraphTable, cut_documents
 from paradup.parallel import HeadStart, can_fork, map_shared
 from paradup.shingles import ShingleBatch, shingle_ascii, shingle_batch, shingle_buffer
@@ -255,24 +255,38 @@ def _digest_codes(codes: np.ndarray, params: Params) -> Digest:
     """Digest paragraphs given as code points, NUL between them: :func:`digest_texts` of their texts.
 
     The paragraphs that are ASCII once typographic quotes and dashes are
-    folded (most, in most languages written in Latin letters) take the
-    one-pass ASCII path; the others :func:`digest_texts`, their digests put
-    in their places.
+    folded (most, in English) take the one-pass ASCII path; those of simple
+    characters (:func:`paradup.normalize.normalize_simple`: accented Latin,
+    Greek, Cyrillic) are normalised by table; the others by
+    :func:`digest_texts`.  Their digests are put in their places.
     """
     kept, plain = fold_plain(codes)
-    digest = _digest_batch(shingle_ascii(kept, params.shingle_size, params.min_words), params)
-    others = np.flatnonzero(~plain)
-    if not others.size:
-        return digest
-    bounds = np.r_[0, np.flatnonzero(codes == 0) + 1, codes.size + 1]
-    texts = [codes[bounds[i] : bounds[i + 1] - 1].tobytes().decode("utf-32-le") for i in others.tolist()]
-    theirs = digest_texts(texts, params)
-    words, text_keys, band_keys = digest.words, digest.text_keys, digest.band_keys  # new arrays: filled in here
-    words[others], text_keys[others], band_keys[:, others] = theirs.words, theirs.text_keys, theirs.band_keys
-    ids = np.concatenate([digest.sentence_ids, others[theirs.sentence_ids]])
+    if plain.all():
+        return _digest_bytes(kept, params)
+    normalised, simple = normalize_simple(fold_others(codes, plain))  # the plain paragraphs left empty
+    encoded = np.frombuffer(normalised.tobytes().decode("utf-32-le").encode("utf-8"), dtype=np.uint8)
+    digest = _digest_batch(shingle_buffer(encoded, params.shingle_size, params.min_words), params)
+    if plain.any():
+        digest = _put(digest, np.flatnonzero(plain), _digest_bytes(kept, params), positional=True)
+    rest = np.flatnonzero(~simple)
+    if rest.size:
+        bounds = np.r_[0, np.flatnonzero(codes == 0) + 1, codes.size + 1]
+        texts = [codes[bounds[i] : bounds[i + 1] - 1].tobytes().decode("utf-32-le") for i in rest.tolist()]
+        digest = _put(digest, rest, digest_texts(texts, params), positional=False)
+    return digest
+
+
+def _put(into: Digest, ids: np.ndarray, theirs: Digest, positional: bool) -> Digest:
+    """``into`` (new arrays, filled in here) with paragraphs ``ids`` from ``theirs``: a digest of those
+    paragraphs alone, in order, or with ``positional`` one where they stand at their places and every
+    other paragraph is empty."""
+    pick = ids if positional else slice(None)
+    into.words[ids], into.text_keys[ids], into.band_keys[:, ids] = (
+        theirs.words[pick], theirs.text_keys[pick], theirs.band_keys[:, pick])
+    ids = np.concatenate([into.sentence_ids, theirs.sentence_ids if positional else ids[theirs.sentence_ids]])
     order = np.argsort(ids, kind="stable")  # in paragraph order, each paragraph's sentences in order
-    return Digest(words, text_keys, band_keys, np.concatenate([digest.sentence_keys, theirs.sentence_keys])[order],
-                  ids[order])
+    return Digest(into.words, into.text_keys, into.band_keys,
+                  np.concatenate([into.sentence_keys, theirs.sentence_keys])[order], ids[order])
 
 
 def paragraphs_and_digest(documents: Sequence[str], params: Params, jobs: int = 1,
