@@ -291,6 +291,19 @@ def test_a_dropped_jsonl_record_leaves_its_line_out_and_comes_back_from_the_ledg
     assert reconstruct(tmp_path / "o.jsonl", tmp_path / "o.ledger.jsonl") == {"c.jsonl": (tmp_path / "c.jsonl").read_bytes()}
 
 
+def test_a_jsonl_record_with_a_lone_surrogate_escape_is_deduplicated_and_rebuilt_byte_for_byte(tmp_path):
+    # json reads "\ud800" alone as a lone surrogate: the scan reads it as U+FFFD, the output and the
+    # ledger keep the escape (it crashed the scan; then dedup called the record changed while read).
+    p = texts(2)
+    lines = [json.dumps({"id": 1, "text": f"{p[0]} \ud800\n\n{p[1]}"}), json.dumps({"id": 2, "text": f"{p[0]} \ud800"})]
+    assert "\\ud800" in lines[0]
+    write(tmp_path / "c.jsonl", "\n".join(lines) + "\n")
+    result = dedup([str(tmp_path / "c.jsonl")], tmp_path / "o.jsonl", policy=Policy(empty="drop"))
+    assert [(r["doc"], r["index"]) for r in result.removed] == [("2", 0)]
+    assert (tmp_path / "o.jsonl").read_text(encoding="utf-8") == lines[0] + "\n"
+    assert reconstruct(tmp_path / "o.jsonl", tmp_path / "o.ledger.jsonl") == {"c.jsonl": (tmp_path / "c.jsonl").read_bytes()}
+
+
 # --- formats -------------------------------------------------------------------------
 
 

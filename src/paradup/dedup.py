@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from paradup.exact import group_exact
+from paradup.inputs import encodable, replace_surrogates
 from paradup.matches import Scores, score_pair
 from paradup.model import ArchiveMatch, InputError, Params, Report
 from paradup.pipeline import Progress, find_duplicates
@@ -421,6 +422,11 @@ def offset_map(raw: str) -> Callable[[int], int]:
     return lambda i: i + bisect_left(at, i)
 
 
+def _ledger_line(row: dict) -> str:
+    line = json.dumps(row, ensure_ascii=False)
+    return (line if encodable(line) else json.dumps(row)) + "\n"
+
+
 def _newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -567,7 +573,7 @@ class _Rebuild:
             start, end = field_span(lines[n], self.text_field)
             token = lines[n][start:end]
             value = json.loads(token)
-            if _newlines(value) != document.text:
+            if replace_surrogates(_newlines(value)) != document.text:  # as the scan read it (inputs)
                 raise InputError(f"{document.path}:{n + 1} changed while paradup was reading it; run dedup again")
             new, cuts = self.cut(value, doc)
             extra = {"record": document.record, "line": n + 1, "ascii": token.isascii()}
@@ -800,7 +806,8 @@ def _write(files: Iterator[FileOut], target: Target, dry_run: bool, header: dict
             if f.data is not None:
                 output.write(f.path, f.data, f.times)
         count = output.count
-        ledger.tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        # A row quoting a lone surrogate (a JSONL record's "\\ud800") is written with escapes: UTF-8 cannot hold it.
+        ledger.tmp.write_text("".join(_ledger_line(r) for r in rows), encoding="utf-8")
         output.commit()
         ledger.commit()
     return tuple(rows[1:]), count, saved

@@ -430,10 +430,10 @@ def _read_jsonl(
             problems.append(f"{shown}:{line_number}: {parsed}; record skipped")
             continue
         record_id, record_text = parsed
-        if not _encodable(record_text) or (record_id is not None and not _encodable(record_id)):
+        if not encodable(record_text) or (record_id is not None and not encodable(record_id)):
             # json reads "\ud800" alone as a lone surrogate, which no UTF-8 text (nor report) can hold.
-            record_id, record_text = (None if record_id is None else _replace_surrogates(record_id),
-                                      _replace_surrogates(record_text))
+            record_id, record_text = (None if record_id is None else replace_surrogates(record_id),
+                                      replace_surrogates(record_text))
             problems.append(f"{shown}:{line_number}: a lone surrogate escape (\\ud800-\\udfff) read as U+FFFD")
         records.append((record, line_number, record_id, record_text))
     if len(problems) > _MAX_LINE_PROBLEMS:
@@ -442,8 +442,9 @@ def _read_jsonl(
     return records, problems
 
 
-def _encodable(text: str) -> bool:
-    """Return whether ``text`` can be written as UTF-8 (holds no lone surrogate)."""
+def encodable(text: str) -> bool:
+    """Return whether ``text`` can be written as UTF-8 (holds no lone surrogate, which json reads from a lone
+    ``"\\ud800"``)."""
     if text.isascii():
         return True
     try:
@@ -453,10 +454,10 @@ def _encodable(text: str) -> bool:
     return True
 
 
-def _replace_surrogates(text: str) -> str:
+def replace_surrogates(text: str) -> str:
     """Replace each lone surrogate of ``text`` with U+FFFD (one character for one: positions stay).
 
-    >>> _replace_surrogates("a\\ud800b") == "a\\ufffdb"
+    >>> replace_surrogates("a\\ud800b") == "a\\ufffdb"
     True
     """
     return _SURROGATE.sub("\ufffd", text)
