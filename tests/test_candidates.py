@@ -93,6 +93,20 @@ def test_dropping_surely_single_keys_before_the_exact_grouping_changes_no_pair(m
     assert len(plain) > 3_000 and np.array_equal(group_pairs(keys, ids, 64), plain)
 
 
+@pytest.mark.parametrize("spread", [2**64, 2**20, 40, 1])
+def test_repeated_keys_are_those_a_count_finds_more_than_once(spread):
+    from paradup.candidates import repeated
+
+    rng = np.random.default_rng(spread % 1000)
+    keys = rng.integers(0, spread, 30_000, dtype=np.uint64) if spread > 1 else np.zeros(30_000, dtype=np.uint64)
+    keys[rng.integers(0, keys.size, 2_000)] = keys[rng.integers(0, keys.size, 2_000)]
+    keys[:5] = np.arange(5, dtype=np.uint64) << np.uint64(40)  # equal low bits, different high bits
+    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    expected = counts[inverse] > 1
+    assert np.array_equal(repeated(keys), expected) and 0 < expected.sum() <= keys.size
+    assert repeated(keys[:0]).size == 0 and not repeated(keys[:1]).any()
+
+
 def test_partitioned_keys_are_the_owned_keys_selected_partition_by_partition():
     rng = np.random.default_rng(5)
     keys = rng.integers(0, 2**63, size=20_000, dtype=np.uint64) * np.uint64(2) + rng.integers(0, 2, 20_000).astype(np.uint64)

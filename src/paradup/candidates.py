@@ -13,6 +13,7 @@ candidate set as ``datasketch.MinHashLSH`` at a fraction of its time and memory
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -150,7 +151,7 @@ _PREFILTER = 4096  # above this many keys, first drop those that surely occur on
 
 
 def may_repeat(keys: np.ndarray) -> np.ndarray:
-    """Return the positions of the keys that may occur more than once (all of them, for a few keys).
+    """Return the positions of the keys that occur more than once (all of them, for a few keys).
 
     Dropping the others changes no grouping by key: a test checks it.
 
@@ -158,51 +159,64 @@ def may_repeat(keys: np.ndarray) -> np.ndarray:
     [0, 1, 2, 3]
     """
     keys = np.asarray(keys, dtype=np.uint64)
-    return np.flatnonzero(_maybe_repeated(keys)) if keys.size > _PREFILTER else np.arange(keys.size)
+    return np.flatnonzero(repeated(keys)) if keys.size > _PREFILTER else np.arange(keys.size)
 
 
-def _maybe_repeated(keys: np.ndarray) -> np.ndarray:
-    """Return which keys may occur more than once, found with one plain sort.
+def repeated(keys: np.ndarray) -> np.ndarray:
+    """Return which ``keys`` occur more than once, found in one pass over a hash table.
 
-    Each key's low bits are replaced by its position and the packed values
-    sorted: numpy sorts plain integers with SIMD, ten times faster than the
-    ``argsort`` the exact grouping needs (0.1 s against 1.1 s for 9.5 million
-    keys here).  Keys whose high bits occur once cannot be repeated; the rest
-    (true repeats and a few high-bit collisions) go on to the exact grouping,
-    so the result is exactly what it would be without this step.
+    An open-addressing table of at least twice as many slots as keys, each
+    holding the position of the first key that landed there (``int32`` while
+    positions fit: half the memory to touch), looked up by the key's
+    Fibonacci hash and probed linearly.  On this machine a million keys take
+    7-8 ms, where one plain SIMD sort of them took 50 ms (and argsort 77 ms):
+    the 37 bands of a million paragraphs are grouped 1.5 s sooner.  A key
+    repeated 100,000 times finds its first copy at the first probe each time.
 
-    >>> _maybe_repeated(np.array([5, 9, 5, 3], dtype=np.uint64)).tolist()
+    >>> repeated(np.array([5, 9, 5, 3], dtype=np.uint64)).tolist()
     [True, False, True, False]
     """
-    bits = max(1, (keys.size - 1).bit_length())
-    low = np.uint64((1 << bits) - 1)
-    packed = _pack(np.ascontiguousarray(keys, dtype=np.uint64), low)
-    packed.sort()  # in place
-    return _mark_repeated(packed, low)
+    keys = np.ascontiguousarray(keys, dtype=np.uint64)
+    bits = max(1, (2 * keys.size - 1).bit_length())
+    return _mark_repeated(keys, _slots(1 << bits, np.int32 if keys.size < 2**31 else np.int64), np.uint64(64 - bits))
+
+
+_SCRATCH = threading.local()
+
+
+def _slots(size: int, dtype) -> np.ndarray:
+    """Return ``size`` empty slots (-1), reusing this thread's last table: the bands of a scan ask for
+    tables of one size, and fresh memory costs a page fault every 4 kB (4.4 ms for 8 MB, against 1 ms to fill)."""
+    table = getattr(_SCRATCH, "table", None)
+    if table is None or table.size != size or table.dtype != dtype:
+        table = _SCRATCH.table = np.empty(size, dtype=dtype)
+    table.fill(-1)
+    return table
+
+
+def release_scratch() -> None:
+    """Free this thread's hash table (128 MB at ten million keys) once a stage's grouping is done."""
+    _SCRATCH.table = None
 
 
 @kernel
-def _pack(keys, low):  # pragma: no cover - compiled; tested through group_pairs
-    """Return each key with its low bits replaced by its position (one array, no temporaries)."""
-    packed = np.empty(keys.size, np.uint64)
-    high = ~low
+def _mark_repeated(keys, slots, shift):  # pragma: no cover - compiled; tested through repeated and group_pairs
+    out = np.zeros(keys.size, np.bool_)
+    mask = np.uint64(slots.size - 1)
+    golden = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / the golden ratio: spreads keys of any structure
     for i in range(keys.size):
-        packed[i] = (keys[i] & high) | np.uint64(i)
-    return packed
-
-
-@kernel
-def _mark_repeated(packed, low):  # pragma: no cover - compiled; tested through group_pairs
-    """Mark the positions whose high bits stand twice or more in sorted ``packed``, in one pass.
-
-    At 9.5 million keys numpy's masks and gathers here took 0.15-0.6 s against a 0.11 s sort.
-    """
-    out = np.zeros(packed.size, np.bool_)
-    high = ~low
-    for i in range(1, packed.size):
-        if (packed[i] & high) == (packed[i - 1] & high):
-            out[packed[i] & low] = True
-            out[packed[i - 1] & low] = True
+        key = keys[i]
+        s = (key * golden) >> shift
+        while True:
+            first = slots[s]
+            if first < 0:
+                slots[s] = i
+                break
+            if keys[first] == key:
+                out[i] = True
+                out[first] = True
+                break
+            s = (s + np.uint64(1)) & mask
     return out
 
 
@@ -288,4 +302,4 @@ def unique_pairs(chunks: Sequence[np.ndarray]) -> np.ndarray:
     return np.unique(pairs, axis=0)
 
 
-on_warm_up(lambda: _maybe_repeated(np.zeros(2, dtype=np.uint64)))
+on_warm_up(lambda: repeated(np.zeros(2, dtype=np.uint64)))
