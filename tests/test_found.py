@@ -49,3 +49,22 @@ def test_the_json_report_of_a_scan_is_the_same_read_from_objects():
     as_objects = replace(report, clusters=tuple(report.clusters), matches=tuple(report.matches))
     assert json_report.render(as_objects) == json_report.render(report)
     assert json_report.to_dict(as_objects) == json_report.to_dict(report)
+
+
+def test_hand_made_clusters_and_matches_with_values_a_scan_never_makes_are_written_as_the_encoder_writes_them():
+    from dataclasses import replace
+
+    report = scan_texts(build(seed=5, docs=4).texts)
+    clusters, matches = tuple(report.clusters), tuple(report.matches)
+    assert len(clusters) >= 2 and len(matches) >= 2
+    odd_clusters = [replace(clusters[0], id=2**70), replace(clusters[0], kind="custom"), replace(clusters[0], members=()),
+                    replace(clusters[0], weakest=True), replace(clusters[0], weakest=1)]
+    odd_matches = [replace(matches[0], kind="custom"), replace(matches[0], similarity=1), replace(matches[0], a=True)]
+    for odd in odd_clusters:
+        hand = replace(report, clusters=(clusters[0], odd, *clusters[1:]), matches=matches)
+        assert json_report.render(hand) == json_report.render_dict(json_report.to_dict(hand))
+    for odd in odd_matches:
+        hand = replace(report, clusters=clusters, matches=(matches[0], odd, *matches[1:]))
+        assert json_report.render(hand) == json_report.render_dict(json_report.to_dict(hand))
+    plain = replace(report, clusters=clusters, matches=matches)  # the compiled writer, as before
+    assert json_report.render(plain) == json_report.render(report) == json_report.render_dict(json_report.to_dict(report))

@@ -168,9 +168,15 @@ def _item_bytes(writer: ItemWriter, which: str, first: int = 0, stop: int | None
     """Yield the JSON text (UTF-8) of ``which`` (``"clusters"`` or ``"matches"``) ``first:stop``, a batch of
     :data:`_CHUNK_ITEMS` at a time, items joined by ``",\n"``."""
     stop = len(getattr(writer.report, which)) if stop is None else stop
-    write = writer.clusters if which == "clusters" else writer.matches
+    write, items = (writer.clusters, _clusters) if which == "clusters" else (writer.matches, _matches)
+    dump = None
     for start in range(first, stop, _CHUNK_ITEMS):
-        yield write(start, min(start + _CHUNK_ITEMS, stop))
+        end = min(start + _CHUNK_ITEMS, stop)
+        if writer.takes(which, start, end):
+            yield write(start, end)
+        else:  # items made by hand with values the compiled writer does not write (ItemWriter.takes)
+            dump = dump or _encoder()
+            yield ",\n".join(map(dump, items(writer.report, start, end))).encode("utf-8")
 
 
 def _item_text(writer: ItemWriter, which: str, first: int = 0, stop: int | None = None) -> Iterator[str]:

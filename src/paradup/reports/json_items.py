@@ -14,7 +14,7 @@ from json.encoder import encode_basestring
 
 import numpy as np
 
-from paradup.found import CLUSTER_KINDS, cluster_columns, match_columns
+from paradup.found import CLUSTER_KINDS, ClusterTable, MatchTable, cluster_columns, match_columns
 from paradup.matches import _KINDS
 from paradup.model import Report
 from paradup.paragraphs import _COLUMNS, ParagraphTable
@@ -42,6 +42,25 @@ class ItemWriter:
         self._kind = {k: self._at[encode_basestring(k)] for k in kinds}
         self._docs = len(fixed)  # document d's id is entry _docs + d
         self.fixed = Strings(fixed + [encode_basestring(d.id) for d in report.documents])
+
+    def takes(self, which: str, start: int, stop: int) -> bool:
+        """Whether :meth:`clusters` (``which``) or :meth:`matches` writes items ``start:stop`` as the encoder does.
+
+        Always for a scan's tables; items made by hand are checked: ids and
+        paragraph ids integers of 64 bits (not ``bool``), kinds paradup's own,
+        scores ``float``, ``contained`` ``None`` or a string, no cluster
+        without members.  The others go to the encoder (:mod:`paradup.reports.json`).
+        """
+        items = getattr(self.report, which)
+        if isinstance(items, (ClusterTable, MatchTable)):
+            return True
+        if which == "clusters":
+            ids, kinds, weakest, sizes, members, reps = cluster_columns(items, start, stop)
+            return (_ints(ids) and _ints(members) and _ints(reps) and min(sizes, default=1) >= 1
+                    and all(k in self._kind for k in kinds) and _floats(weakest))
+        a, b, kinds, similarity, jaccard, containment, contained = match_columns(items, start, stop)
+        return (_ints(a) and _ints(b) and all(k in self._kind for k in kinds) and _floats(similarity)
+                and _floats(jaccard) and _floats(containment) and all(c is None or isinstance(c, str) for c in contained))
 
     def clusters(self, start: int, stop: int) -> bytes:
         """Clusters ``start:stop``, joined by ``",\\n"``, as UTF-8."""
@@ -127,6 +146,15 @@ class ItemWriter:
         if isinstance(paragraphs, ParagraphTable):
             return [getattr(paragraphs, c)[gids].astype(np.int64) for c in _COLUMNS]
         return [np.asarray(c, dtype=np.int64) for c in self.report.place_columns(gids.tolist())]
+
+
+def _ints(values) -> bool:
+    return all(isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) and -(2**63) <= v < 2**63
+               for v in values)
+
+
+def _floats(values) -> bool:
+    return all(isinstance(v, float) for v in values)
 
 
 def _reprs(values: np.ndarray) -> tuple[list[str], np.ndarray]:
