@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import numpy as np
 import pytest
@@ -151,3 +152,79 @@ def test_a_worker_stopped_while_sending_its_result_leaves_no_thread_waiting_fore
     for thread in left:  # the executor's threads: Python's exit joins them, so they must end
         thread.join(max(0.0, deadline - time.monotonic()))
     assert not [t for t in left if t.is_alive()]
+
+
+_KILLED_SCRIPT = """
+import os, sys, time
+from paradup.parallel import HeadStart, map_shared
+
+MAIN = os.getpid()
+
+def work(folder, part):
+    if os.getpid() != MAIN:  # a worker: say who it is, then work for a minute
+        open(os.path.join(folder, str(os.getpid())), "w").close()
+    time.sleep(60)
+
+if sys.argv[2] == "head":
+    HeadStart(work, sys.argv[1], [0, 1], jobs=2)
+    time.sleep(60)
+else:
+    map_shared(work, sys.argv[1], [0, 1], jobs=2)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return not any(line.startswith("State:") and "Z" in line for line in status)  # a zombie is dead
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl(PR_SET_PDEATHSIG) and /proc are Linux's")
+@pytest.mark.parametrize("how", ["map", "head"])
+def test_workers_die_with_a_scan_killed_outright(tmp_path, how):
+    """A scan killed with SIGKILL cannot stop its workers; Linux does (they work for a minute here)."""
+    import signal
+    import subprocess
+    import time
+
+    script = tmp_path / "killed.py"
+    script.write_text(_KILLED_SCRIPT)
+    folder = tmp_path / "pids"
+    folder.mkdir()
+    main = subprocess.Popen([sys.executable, str(script), str(folder), how])
+    try:
+        deadline = time.monotonic() + 30
+        while not list(folder.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        workers = [int(p.name) for p in folder.iterdir()]
+        assert workers and all(_alive(pid) for pid in workers)
+        main.send_signal(signal.SIGKILL)
+        main.wait()
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in workers)
+    finally:
+        main.kill()
+        for pid in [int(p.name) for p in folder.iterdir()]:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_a_stage_removes_the_shared_memory_folders_of_scans_that_died_and_only_those(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    dead, alive = tmp_path / f"paradup-{int(gone.stdout)}-abc", tmp_path / f"paradup-{os.getppid()}-def"
+    others = [tmp_path / "paradup-xyz", tmp_path / "paradup-99999999999999999999-x", tmp_path / "other-1-2"]
+    for folder in [dead, alive, *others]:
+        folder.mkdir()
+        (folder / "result").write_bytes(b"x" * 100)
+    monkeypatch.setattr(parallel, "_SPILL_ROOT", str(tmp_path))
+    made = parallel._spill_dir()
+    assert made is not None and os.path.basename(made).startswith(f"paradup-{os.getpid()}-")
+    assert not dead.exists() and alive.exists() and all(f.exists() for f in others)
+    parallel._remove(made)
