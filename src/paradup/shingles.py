@@ -134,9 +134,9 @@ class ShingleBatch:
 
 @kernel
 def _flat_sets(values, offsets):  # pragma: no cover - compiled; tested through ShingleBatch.sets
-    """Sort and deduplicate each paragraph's values on its own: small sorts that stay in cache, 2-3 times
-    faster than one sort of every value tagged with its paragraph (0.48 -> about 0.18 s of the verification
-    of a million paragraphs)."""
+    """Sort and deduplicate each paragraph's values on its own: small sorts that stay in cache, faster than
+    one sort of every value tagged with its paragraph (2-2.5 times on random sets; in the verification of a
+    million paragraphs 0.53 -> 0.36 s, the paragraphs' sets being small)."""
     n = offsets.size - 1
     out = np.empty(values.size, np.uint32)
     out_at = np.zeros(n + 1, np.int64)
