@@ -6,6 +6,7 @@ import itertools
 import random
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from planted import build, paragraph, vocabulary
@@ -177,3 +178,17 @@ def test_two_paragraphs_quoting_one_sentence_are_a_passage_match_and_no_cluster(
 def test_a_sentence_under_min_words_is_no_passage():
     report = scan_texts(passage_texts(), Params(min_words=20))
     assert report.matches == ()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_lone_surrogate_passed_by_a_library_caller_is_a_clear_input_error(jobs, monkeypatch):
+    from paradup import sketch
+    from paradup.model import InputError
+
+    monkeypatch.setattr(sketch, "RUN_CHARS", 2_000)  # four runs of three documents
+    texts = {f"d{i}": f"Paragraph {i} has eight or more words in it.\n\n" * 20 for i in range(12)}
+    texts["d4"] = texts["d4"][:100] + "\udc80" + texts["d4"][100:]  # in the second run: a worker's
+    with pytest.raises(InputError, match=r"document 'd4' holds a lone surrogate \(U\+DC80\) at character 100"):
+        find_duplicates([Document(k, k, t) for k, t in texts.items()], jobs=jobs)
+    texts["d4"] = texts["d4"].replace("\udc80", "\ufffd")  # as paradup.inputs.replace_surrogates makes it
+    assert find_duplicates([Document(k, k, t) for k, t in texts.items()], jobs=jobs).stats["documents"] == 12

@@ -39,7 +39,7 @@ from paradup.clusters import ClusterArrays, MatchArrays, cluster_arrays
 from paradup.exact import Nodes, group_exact, group_keys
 from paradup.found import CLUSTER_KINDS, ClusterTable, MatchTable
 from paradup.matches import CONTAINMENT, EXACT, NEAR, Verified, verify_texts
-from paradup.model import Document, InputProblem, Params, Report
+from paradup.model import Document, InputError, InputProblem, Params, Report
 from paradup.normalize import SENTENCE, normalize_batch
 from paradup.paragraphs import ParagraphTable
 from paradup.parallel import gc_paused, map_shared, slices
@@ -87,7 +87,10 @@ def _find_duplicates(documents, params, problems, root, progress, jobs, ahead) -
     seconds: dict[str, float] = {}
     stage = _stage_timer(seconds, progress)
     with stage("sketch"):
-        table, digest = paragraphs_and_digest([d.text for d in documents], params, jobs, ahead)
+        try:
+            table, digest = paragraphs_and_digest([d.text for d in documents], params, jobs, ahead)
+        except UnicodeEncodeError:
+            raise _unencodable(documents) from None
     with stage("exact"):
         nodes = group_keys(digest.text_keys, digest.words)
     with stage("candidates"):
@@ -132,6 +135,20 @@ def _find_duplicates(documents, params, problems, root, progress, jobs, ahead) -
     }
     return Report(params, tuple(documents), table, matches, clusters, tuple(blocks),
                   tuple(problems), stats, root)
+
+
+def _unencodable(documents: Sequence[Document]) -> Exception:
+    """The error for documents whose text UTF-8 cannot hold (a lone surrogate, which only a library caller
+    can pass: the files a scan reads never hold one)."""
+    from paradup.inputs import encodable
+
+    bad = [d for d in documents if not encodable(d.text)]
+    if not bad:  # pragma: no cover - raised for another reason: let it be seen as it was
+        return RuntimeError("a text could not be encoded")
+    at = next(i for i, c in enumerate(bad[0].text) if "\ud800" <= c <= "\udfff")
+    more = f" (and {len(bad) - 1} more document{'s' if len(bad) > 2 else ''})" if len(bad) > 1 else ""
+    return InputError(f"document {bad[0].id!r} holds a lone surrogate (U+{ord(bad[0].text[at]):04X}) at character {at}{more}, "
+                      "which no text file can hold; replace it first, e.g. with paradup.inputs.replace_surrogates")
 
 
 def find_candidate_pairs(digest: Digest, nodes: Nodes, params: Params, jobs: int = 1) -> tuple[np.ndarray, np.ndarray]:
