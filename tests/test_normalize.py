@@ -95,3 +95,17 @@ def test_accented_greek_and_cyrillic_text_takes_the_table():
     out, simple = normalize_simple(np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32))
     assert simple.tolist() == [True, True, True]
     assert out.tobytes().decode("utf-32-le").split(PARAGRAPH) == [normalize_marked(t) for t in batch]
+
+
+def test_the_class_table_says_what_python_says_of_every_code_point_it_is_given():
+    from paradup.normalize import IS_ALNUM, IS_LOWER, IS_SPACE, IS_WORD, class_table
+
+    rng = np.random.default_rng(11)
+    codes = np.r_[rng.integers(0, 0x110000, 3000), [0x627, 0x1F600, 0x20000, 0x3000, 0xA0, 0x10FFFF]].astype(np.uint32)
+    codes = codes[(codes < 0xD800) | (codes > 0xDFFF)]
+    for batch in (codes[:5], codes[codes < 0x10000], codes):  # the plane learnt at once, then the others one by one
+        table = class_table(batch)
+        for code in batch.tolist():
+            char, flags = chr(code), int(table[code])
+            assert bool(flags & IS_SPACE) == char.isspace() and bool(flags & IS_ALNUM) == char.isalnum()
+            assert bool(flags & IS_WORD) == (char.isalnum() or char == "_") and bool(flags & IS_LOWER) == char.islower()

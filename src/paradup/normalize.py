@@ -331,11 +331,22 @@ def class_table(codes: np.ndarray) -> np.ndarray:
     (``\\w``), lower case.
 
     Index it with a code point: ``class_table(codes)[ord("a")] & IS_LOWER``.  Only
-    the code points met so far are known; the ASCII ones always are.
+    the code points met so far are known: ASCII's always, the rest of the Basic
+    Multilingual Plane all at once (20 ms) when the first of them is met, the
+    others (emoji, say) one by one.  A batch with no code point beyond U+FFFF
+    costs one SIMD ``max`` here: a mask and two gathers of every code point took
+    0.8 s of a one-core scan of 10**5 paragraphs in Arabic letters.
     """
-    beyond = codes[codes >= 128]  # ASCII's are known
-    if beyond.size and not (_CLASS[beyond] & _KNOWN).all():
-        _learn(beyond[(_CLASS[beyond] & _KNOWN) == 0])
+    if not codes.size:
+        return _CLASS
+    top = int(codes.max())
+    if top >= 128 and not _CLASS[0xFFFF] & _KNOWN:
+        _learn(np.arange(128, 0x10000, dtype=np.uint32))
+    if top >= 0x10000:
+        astral = codes[codes >= 0x10000]
+        unknown = astral[(_CLASS[astral] & _KNOWN) == 0]
+        if unknown.size:
+            _learn(unknown)
     return _CLASS
 
 
