@@ -5,7 +5,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paradup.normalize import (
-    _SIMPLE_LENGTH,
     PARAGRAPH,
     SENTENCE,
     _fold,
@@ -13,6 +12,7 @@ from paradup.normalize import (
     normalize_batch,
     normalize_marked,
     normalize_simple,
+    simple_table,
     split_sentences,
 )
 
@@ -76,17 +76,70 @@ simple_texts = st.text(
 ).map(lambda t: t.replace("\x00", " ").replace("\x01", " "))
 
 
-@settings(max_examples=1000)
-@given(st.lists(simple_texts, min_size=1, max_size=6))
-def test_normalisation_by_table_equals_the_definition_for_the_paragraphs_it_takes(batch):
+# Beyond Cyrillic, where the table is made for the whole plane: letters of many scripts with what composes,
+# reorders or expands next to them: Arabic letters, presentation forms and harakat; Hebrew points; Devanagari
+# with nukta and virama; Thai's SARA AM (NFKC makes a mark of it); Hangul syllables, conjoining jamo (which
+# compose with no mark), compatibility and halfwidth jamo (NFKC makes conjoining ones of them); CJK and its
+# compatibility ideographs; fullwidth forms; the Ohm, Kelvin and Angstrom signs; ligatures; ﷺ (18 code points).
+plane_texts = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("aZ9 .!?'…ابتثﺎﻼﷺ\u064e\u0651אבש\u05bc\u05b7कख\u093c\u094dกำ한글각\u1100\u1161\u11a8\u3131\u314f"
+                             "\uffa1\uffc2日本豈Ａｚ０\u2126\u212a\u212bﬁﬀ\u00a0\u3000")),
+        st.characters(max_codepoint=0xFFFF, exclude_categories=("Cs",)),
+    ),
+    max_size=40,
+).map(lambda t: t.replace("\x00", " ").replace("\x01", " "))
+
+
+def _taken_as_defined(batch: list[str]) -> None:
     folded = [_fold(t) for t in batch]
     out, simple = normalize_simple(np.frombuffer(PARAGRAPH.join(folded).encode("utf-32-le"), dtype=np.uint32))
     got = out.tobytes().decode("utf-32-le").split(PARAGRAPH)
     assert len(got) == len(batch) == simple.size
+    _, lengths = simple_table()
     for text, norm, took in zip(batch, got, simple.tolist()):
         assert norm == (normalize_marked(text) if took else "")
         # Refused only for a character outside the table's range or that the table refuses.
-        assert took or any(ord(c) >= len(_SIMPLE_LENGTH) or _SIMPLE_LENGTH[ord(c)] < 0 for c in _fold(text))
+        assert took or any(ord(c) >= len(lengths) or lengths[ord(c)] < 0 for c in _fold(text))
+
+
+@settings(max_examples=1000)
+@given(st.lists(simple_texts, min_size=1, max_size=6))
+def test_normalisation_by_table_equals_the_definition_for_the_paragraphs_it_takes(batch):
+    _taken_as_defined(batch)
+
+
+@settings(max_examples=1000)
+@given(st.lists(plane_texts, min_size=1, max_size=6))
+def test_normalisation_by_table_of_any_script_equals_the_definition_for_the_paragraphs_it_takes(batch):
+    _taken_as_defined(batch)
+
+
+def test_the_table_of_the_whole_plane_is_what_each_character_makes_on_its_own():
+    import unicodedata
+
+    from paradup.normalize import _simple_table
+
+    def refused(char: str) -> bool:  # marks, and the conjoining jamo, which compose with the character before
+        return unicodedata.category(char).startswith("M") or unicodedata.combining(char) != 0 or unicodedata.name(
+            char, "").startswith(("HANGUL CHOSEONG", "HANGUL JUNGSEONG", "HANGUL JONGSEONG"))
+
+    jamo_blocks = [(0x1100, 0x1200), (0xA960, 0xA980), (0xD7B0, 0xD800)]
+    to, lengths = _simple_table(0x10000)
+    for code in range(0x10000):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF or refused(char):
+            assert lengths[code] == -1, hex(code)
+            continue
+        once = unicodedata.normalize("NFKC", char)
+        made = _fold(once.casefold())
+        if len(made) > 3 or any(refused(c) for c in once + made):
+            assert lengths[code] == -1, hex(code)
+        elif lengths[code] == -1:  # refused all the same: only a code point of a jamo block not assigned yet
+            assert unicodedata.category(char) == "Cn" and any(a <= code < b for a, b in jamo_blocks), hex(code)
+        else:
+            assert lengths[code] == len(made) and to[code, : len(made)].tolist() == [ord(c) for c in made], hex(code)
+    assert lengths[ord("ا")] == 1 and lengths[ord("한")] == 1 and lengths[0x1161] == -1 and lengths[0x064E] == -1
 
 
 def test_accented_greek_and_cyrillic_text_takes_the_table():
@@ -95,6 +148,16 @@ def test_accented_greek_and_cyrillic_text_takes_the_table():
     out, simple = normalize_simple(np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32))
     assert simple.tolist() == [True, True, True]
     assert out.tobytes().decode("utf-32-le").split(PARAGRAPH) == [normalize_marked(t) for t in batch]
+
+
+def test_arabic_hebrew_cjk_and_korean_text_takes_the_table_and_text_with_marks_does_not():
+    batch = ["الاحتجاجات مستمرة. في ليما!", "שלום עולם. מה נשמע?", "抗议仍在继续。日本語のテキスト！", "시위는 계속된다. 한국어",
+             "ＦＵＬＬ ｗｉｄｔｈ ﬁne", "हिन्दी पाठ", "ضَرَبَ"]  # Devanagari's vowel signs and virama, Arabic's harakat: marks
+    folded = PARAGRAPH.join(_fold(t) for t in batch)
+    out, simple = normalize_simple(np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32))
+    assert simple.tolist() == [True, True, True, True, True, False, False]
+    got = out.tobytes().decode("utf-32-le").split(PARAGRAPH)
+    assert got == [normalize_marked(t) for t in batch[:5]] + ["", ""]
 
 
 def test_the_class_table_says_what_python_says_of_every_code_point_it_is_given():

@@ -246,13 +246,16 @@ def normalize_simple(folded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     every character is *simple*, without Python strings: the normalised code points, NUL between
     paragraphs, the others left empty, and which paragraphs were simple.
 
-    A character is simple when NFKC, case folding and folding make one to three code
-    points of it, none a mark, the same wherever it stands (:data:`_SIMPLE_TO`): the
-    letters, digits, punctuation and spaces of ASCII, Latin-1, the Latin
-    extensions, Greek and Cyrillic, marks aside (a combining accent may join
-    the letter before it).  So the steps of :func:`normalize_folded` are a
-    table look-up between its two compiled loops.  A property test checks it
-    against :func:`normalize_marked`.
+    A character is simple when NFKC, case folding and folding make at most three code
+    points of it, none a mark, the same wherever it stands (:func:`simple_table`): the
+    letters, digits, punctuation and spaces of the Basic Multilingual Plane, Latin,
+    Greek, Cyrillic, Arabic, Hebrew, CJK, kana and Hangul's syllables among them,
+    marks aside (a combining accent may join the letter before it) and Hangul's
+    conjoining jamo.  Text whose words carry marks (Arabic or Hebrew with their
+    vowel points, the Indic scripts' vowel signs and viramas, Thai's vowels above
+    and below) takes :func:`normalize_folded` instead.  So the steps of
+    :func:`normalize_folded` are a table look-up between its two compiled loops.
+    A property test checks it against :func:`normalize_marked`.
 
     >>> out, simple = normalize_simple(_code_points("Ça VA. Straße\\x00e\\u0301t\\u00e9"))
     >>> _from_code_points(out).split(PARAGRAPH) == ["ça va" + SENTENCE + "strasse", ""], simple.tolist()
@@ -262,14 +265,15 @@ def normalize_simple(folded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     marked = out[: _mark_sentences_kernel(folded, class_table(folded), out)]
     simple = np.ones(int(np.count_nonzero(marked == 0)) + 1, dtype=np.bool_)
     mapped = np.empty(3 * marked.size, dtype=np.uint32)  # "ß" case folds to "ss": up to three code points from one
-    mapped = mapped[: _simple_kernel(marked, _SIMPLE_LENGTH, _SIMPLE_TO, mapped, simple)]
+    to, lengths = simple_table(marked)
+    mapped = mapped[: _simple_kernel(marked, lengths, to, mapped, simple)]
     out = np.empty(mapped.size, dtype=np.uint32)
     return out[: _words_kernel(mapped, class_table(mapped), out)], simple
 
 
 @kernel
 def _simple_kernel(codes, lengths, to, out, simple):  # pragma: no cover - compiled; tested against normalize_marked
-    """Write each code point as the table says (:data:`_SIMPLE_TO`); a paragraph with one it refuses is left
+    """Write each code point as the table says (:func:`simple_table`); a paragraph with one it refuses is left
     empty and marked not simple; return the count written."""
     o = start = para = 0
     for t in range(codes.size):
@@ -293,22 +297,53 @@ def _simple_kernel(codes, lengths, to, out, simple):  # pragma: no cover - compi
 
 def _simple_table(size: int) -> tuple[np.ndarray, np.ndarray]:
     """What each code point below ``size`` becomes (:func:`normalize_simple`): up to three code points, and
-    how many (-1 where it is not simple)."""
+    how many (-1 where it is not simple).
+
+    Refused: marks and any character of a non-zero combining class (they
+    compose with or reorder around their neighbours), Hangul's conjoining
+    jamo (the only characters outside the marks that NFKC composes with the
+    one before), and every character whose NFKC, case folding and folding
+    hold one of those or make more than three code points.  Made for all at
+    once: NFKC and case folding of every character joined by NUL, which no
+    composition crosses (a test checks it against the characters one by one).
+    """
+    codes = [c for c in range(1, size) if not 0xD800 <= c <= 0xDFFF]  # NUL ends a paragraph; surrogates are no text
+    chars = [chr(c) for c in codes]
+    once = unicodedata.normalize("NFKC", PARAGRAPH.join(chars)).split(PARAGRAPH)  # "ǅ" is "Dž", "½" is "1⁄2"
+    folded = _fold(PARAGRAPH.join(once).casefold()).split(PARAGRAPH)
+
+    def refused(char: str) -> bool:
+        code = ord(char)
+        return (unicodedata.category(char)[0] == "M" or unicodedata.combining(char) != 0 or 0x1100 <= code < 0x1200
+                or 0xA960 <= code < 0xA980 or 0xD7B0 <= code < 0xD800)
+
+    taken = [(code, f) for code, char, o, f in zip(codes, chars, once, folded)
+             if len(f) <= 3 and not refused(char) and (o == char == f or not any(map(refused, o + f)))]
     to = np.zeros((size, 3), dtype=np.uint32)
     lengths = np.full(size, -1, dtype=np.int64)
-    for code in range(size):
-        char = chr(code)
-        if unicodedata.category(char).startswith("M") or 0x300 <= code < 0x370:
-            continue  # marks, and the combining block, compose with their neighbours
-        once = unicodedata.normalize("NFKC", char)  # "ǅ" is "Dž", "½" is "1⁄2"
-        folded = _fold(once.casefold())
-        if len(folded) <= 3 and not any(unicodedata.category(c).startswith("M") for c in once + folded):
-            to[code, : len(folded)] = [ord(c) for c in folded]
-            lengths[code] = len(folded)
+    rows = np.array([code for code, _ in taken], dtype=np.int64)
+    sizes = np.array([len(f) for _, f in taken], dtype=np.int64)
+    values = np.frombuffer("".join(f for _, f in taken).encode("utf-32-le"), dtype=np.uint32)
+    lengths[rows] = sizes
+    to[np.repeat(rows, sizes), np.arange(values.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)] = values
+    lengths[0], to[0, 0] = 1, 0  # NUL is itself (the kernel reads it as a paragraph's end first)
     return to, lengths
 
 
-_SIMPLE_TO, _SIMPLE_LENGTH = _simple_table(0x530)  # up to the end of Cyrillic: ASCII, Latin-1, Latin extensions, IPA, Greek, Cyrillic
+# Up to the end of Cyrillic (ASCII, Latin-1, the Latin extensions, IPA, Greek, Cyrillic) when imported, in 1 ms;
+# the rest of the Basic Multilingual Plane (Arabic, Hebrew, Indic scripts, Thai, CJK, Hangul, ...) the first time
+# a paragraph holds a code point beyond it (simple_table), in about 55 ms.
+_SIMPLE_TO, _SIMPLE_LENGTH = _simple_table(0x530)
+_WHOLE_PLANE = 0x10000
+
+
+def simple_table(codes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Return :func:`normalize_simple`'s table (what each code point becomes, and how many), made for the whole
+    Basic Multilingual Plane first when ``codes`` hold a code point beyond the table made so far."""
+    global _SIMPLE_TO, _SIMPLE_LENGTH
+    if codes is not None and codes.size and _SIMPLE_LENGTH.size < _WHOLE_PLANE and int(codes.max()) >= _SIMPLE_LENGTH.size:
+        _SIMPLE_TO, _SIMPLE_LENGTH = _simple_table(_WHOLE_PLANE)
+    return _SIMPLE_TO, _SIMPLE_LENGTH
 
 
 def _code_points(text: str) -> np.ndarray:
