@@ -95,7 +95,7 @@ def test_dropping_surely_single_keys_before_the_exact_grouping_changes_no_pair(m
 
 @pytest.mark.parametrize("spread", [2**64, 2**20, 40, 1])
 def test_repeated_keys_are_those_a_count_finds_more_than_once(spread):
-    from paradup.candidates import repeated
+    from paradup.candidates import hash_table, repeated
 
     rng = np.random.default_rng(spread % 1000)
     keys = rng.integers(0, spread, 30_000, dtype=np.uint64) if spread > 1 else np.zeros(30_000, dtype=np.uint64)
@@ -104,6 +104,9 @@ def test_repeated_keys_are_those_a_count_finds_more_than_once(spread):
     _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
     expected = counts[inverse] > 1
     assert np.array_equal(repeated(keys), expected) and 0 < expected.sum() <= keys.size
+    table = hash_table(keys.size)
+    repeated(keys[::-1].copy(), table)  # a table used before, as the bands of a scan share one
+    assert np.array_equal(repeated(keys, table), expected) and np.array_equal(repeated(keys, hash_table(7)), expected)
     assert repeated(keys[:0]).size == 0 and not repeated(keys[:1]).any()
 
 

@@ -13,7 +13,6 @@ candidate set as ``datasketch.MinHashLSH`` at a fraction of its time and memory
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -111,8 +110,9 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return keys.T
 
 
-def group_pairs(keys: np.ndarray, ids: np.ndarray, max_bucket: int) -> np.ndarray:
-    """Return the pairs of ``ids`` whose ``keys`` are equal, as ``[m, 2]`` with ``a < b``.
+def group_pairs(keys: np.ndarray, ids: np.ndarray, max_bucket: int, table: np.ndarray | None = None) -> np.ndarray:
+    """Return the pairs of ``ids`` whose ``keys`` are equal, as ``[m, 2]`` with ``a < b``
+    (``table``: :func:`repeated`'s, to reuse).
 
     A bucket of more than ``max_bucket`` members (boilerplate, say) yields a
     star around its first member plus a chain through the rest, so cost stays
@@ -123,7 +123,7 @@ def group_pairs(keys: np.ndarray, ids: np.ndarray, max_bucket: int) -> np.ndarra
     """
     keys = np.asarray(keys, dtype=np.uint64)
     if keys.size > _PREFILTER:
-        maybe = may_repeat(keys)
+        maybe = may_repeat(keys, table)
         keys, ids = keys[maybe], np.asarray(ids)[maybe]
     order = np.argsort(keys)  # bucket members are sorted below, so the sort need not be stable
     sorted_keys, sorted_ids = keys[order], ids[order]
@@ -150,8 +150,9 @@ def group_pairs(keys: np.ndarray, ids: np.ndarray, max_bucket: int) -> np.ndarra
 _PREFILTER = 4096  # above this many keys, first drop those that surely occur once
 
 
-def may_repeat(keys: np.ndarray) -> np.ndarray:
-    """Return the positions of the keys that occur more than once (all of them, for a few keys).
+def may_repeat(keys: np.ndarray, table: np.ndarray | None = None) -> np.ndarray:
+    """Return the positions of the keys that occur more than once (all of them, for a few keys);
+    ``table`` as :func:`repeated` takes it.
 
     Dropping the others changes no grouping by key: a test checks it.
 
@@ -159,10 +160,10 @@ def may_repeat(keys: np.ndarray) -> np.ndarray:
     [0, 1, 2, 3]
     """
     keys = np.asarray(keys, dtype=np.uint64)
-    return np.flatnonzero(repeated(keys)) if keys.size > _PREFILTER else np.arange(keys.size)
+    return np.flatnonzero(repeated(keys, table)) if keys.size > _PREFILTER else np.arange(keys.size)
 
 
-def repeated(keys: np.ndarray) -> np.ndarray:
+def repeated(keys: np.ndarray, table: np.ndarray | None = None) -> np.ndarray:
     """Return which ``keys`` occur more than once, found in one pass over a hash table.
 
     An open-addressing table of at least twice as many slots as keys, each
@@ -172,31 +173,26 @@ def repeated(keys: np.ndarray) -> np.ndarray:
     7-8 ms, where one plain SIMD sort of them took 50 ms (and argsort 77 ms):
     the 37 bands of a million paragraphs are grouped 1.5 s sooner.  A key
     repeated 100,000 times finds its first copy at the first probe each time.
+    ``table`` (:func:`hash_table` of as many keys) is used instead of a new one:
+    the bands of a scan reuse one, as fresh memory costs a page fault every 4 kB.
 
     >>> repeated(np.array([5, 9, 5, 3], dtype=np.uint64)).tolist()
     [True, False, True, False]
     """
     keys = np.ascontiguousarray(keys, dtype=np.uint64)
-    bits = max(1, (2 * keys.size - 1).bit_length())
-    return _mark_repeated(keys, _slots(1 << bits, np.int32 if keys.size < 2**31 else np.int64), np.uint64(64 - bits))
-
-
-_SCRATCH = threading.local()
-
-
-def _slots(size: int, dtype) -> np.ndarray:
-    """Return ``size`` empty slots (-1), reusing this thread's last table: the bands of a scan ask for
-    tables of one size, and fresh memory costs a page fault every 4 kB (4.4 ms for 8 MB, against 1 ms to fill)."""
-    table = getattr(_SCRATCH, "table", None)
-    if table is None or table.size != size or table.dtype != dtype:
-        table = _SCRATCH.table = np.empty(size, dtype=dtype)
+    if table is None or table.size != _table_size(keys.size):
+        table = hash_table(keys.size)
     table.fill(-1)
-    return table
+    return _mark_repeated(keys, table, np.uint64(65 - table.size.bit_length()))  # 64 - log2(size)
 
 
-def release_scratch() -> None:
-    """Free this thread's hash table (128 MB at ten million keys) once a stage's grouping is done."""
-    _SCRATCH.table = None
+def hash_table(n: int) -> np.ndarray:
+    """Return a table for :func:`repeated` of ``n`` keys (it empties the table itself)."""
+    return np.empty(_table_size(n), dtype=np.int32 if n < 2**31 else np.int64)
+
+
+def _table_size(n: int) -> int:
+    return 1 << max(1, (2 * n - 1).bit_length())
 
 
 @kernel
@@ -282,7 +278,8 @@ def band_candidates(keys: np.ndarray, rows: np.ndarray, ids: np.ndarray, max_buc
     [[10, 12]]
     """
     bands = range(keys.shape[0]) if bands is None else bands
-    return unique_pairs([group_pairs(keys[band][rows], ids, max_bucket) for band in bands])
+    table = hash_table(len(rows))  # one for every band: each has a key per row
+    return unique_pairs([group_pairs(keys[band][rows], ids, max_bucket, table) for band in bands])
 
 
 def unique_pairs(chunks: Sequence[np.ndarray]) -> np.ndarray:

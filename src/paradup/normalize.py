@@ -326,7 +326,7 @@ def _simple_table(size: int) -> tuple[np.ndarray, np.ndarray]:
     values = np.frombuffer("".join(f for _, f in taken).encode("utf-32-le"), dtype=np.uint32)
     lengths[rows] = sizes
     to[np.repeat(rows, sizes), np.arange(values.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)] = values
-    lengths[0], to[0, 0] = 1, 0  # NUL is itself (the kernel reads it as a paragraph's end first)
+    lengths[0] = 1  # NUL is itself, to[0] being zeros (the kernel reads it as a paragraph's end first)
     return to, lengths
 
 

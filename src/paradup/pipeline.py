@@ -34,7 +34,7 @@ from rapidfuzz import fuzz
 
 from paradup.arrays import isin_sorted, unique
 from paradup.blocks import Links, block_spans, number_blocks
-from paradup.candidates import band_candidates, group_pairs, partition_keys, release_scratch, unique_pairs
+from paradup.candidates import band_candidates, group_pairs, partition_keys, unique_pairs
 from paradup.clusters import ClusterArrays, MatchArrays, cluster_arrays
 from paradup.exact import Nodes, group_exact, group_keys
 from paradup.found import CLUSTER_KINDS, ClusterTable, MatchTable
@@ -176,7 +176,6 @@ def find_candidate_pairs(digest: Digest, nodes: Nodes, params: Params, jobs: int
     del node_of
     shared = (digest.band_keys, rows, long_ids, keys, owners, offsets, params, split)
     found = map_shared(_candidate_part, shared, list(range(split)), jobs)
-    release_scratch()
     return unique_pairs([lsh for lsh, _ in found]), unique_pairs([sentence for _, sentence in found])
 
 
