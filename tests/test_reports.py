@@ -208,7 +208,7 @@ def test_json_report_written_by_several_processes_is_byte_for_byte_the_one_of_on
 
     monkeypatch.setattr(json_report, "_CHUNK_ITEMS", batch)
     monkeypatch.setattr(json_report, "PARALLEL_ITEMS", 0)  # these reports are small: share them anyway
-    assert len(json_report._shares(any_report, jobs)) == jobs
+    assert len(json_report._shares(any_report, jobs)) >= 2  # shared by the workers and this process
     chunks = list(render_chunks(any_report, "json", False, jobs))
     assert any(isinstance(c, memoryview) for c in chunks)  # the workers' shares came back as bytes
     assert _written(chunks) == render(any_report, "json", timings=False).encode("utf-8")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from planted import build
@@ -137,25 +138,56 @@ def test_ascii_and_other_documents_mixed_in_a_run_are_cut_and_digested_as_by_the
 
 
 def test_a_scan_that_starts_digesting_while_reading_reports_the_same(monkeypatch, tmp_path):
-    from paradup import api, parallel
+    import threading
+
+    from paradup import api
 
     monkeypatch.setattr(sketch, "RUN_CHARS", 20_000)  # a run a document
-    started = []
-    real = sketch.HeadStart
-    monkeypatch.setattr(sketch, "HeadStart", lambda *a, **k: started.append(a[2]) or real(*a, **k))
+    runs, before_finish = [], []
+    real_cut, real_finish = sketch.cut_and_digest, sketch.ReadAhead.finish
+
+    def cut(texts, first, params):
+        runs.append((first, first + len(texts), threading.current_thread().name))
+        return real_cut(texts, first, params)
+
+    def finish(self, documents):
+        before_finish.append((len(self._runs), len(documents)))  # runs given to threads while the files were read
+        return real_finish(self, documents)
+
+    monkeypatch.setattr(sketch, "cut_and_digest", cut)
+    monkeypatch.setattr(sketch.ReadAhead, "finish", finish)
     planted, _ = corpus_texts(24)
     folders = [tmp_path / "a", tmp_path / "b"]  # files are counted across both
     for n, (name, text) in enumerate(planted.texts.items()):
         folders[n % 2].mkdir(exist_ok=True)
         (folders[n % 2] / f"{name}.txt").write_text(text, encoding="utf-8")
     one = api.scan([str(f) for f in folders], jobs=1)
-    assert not started
+    assert before_finish == [(0, 24)]  # one job: nothing digested before the reading ended
+    assert {name for *_, name in runs} == {threading.main_thread().name}
+    runs.clear()
+    before_finish.clear()
     two = api.scan([str(f) for f in folders], jobs=2)
-    if parallel.can_fork():
-        head, tail = started  # workers on the first quarter of all the files, then on the rest
-        assert len(head) >= 4 and len(tail) > 2 * len(head)
+    (digested, documents), = before_finish
+    assert documents == 24 and digested >= 23  # each but perhaps the last before the last file was read
+    assert sorted(r[:2] for r in runs) == sketch._runs([d.text for d in two.documents])  # every run, once
+    assert {name for *_, name in runs} == {"paradup-helper-0", threading.main_thread().name}  # both digested
     assert (one.matches, one.clusters, one.blocks, one.paragraphs) == (two.matches, two.clusters, two.blocks, two.paragraphs)
     assert one.stats["clusters"] > 10
+
+
+def test_a_scan_that_fails_while_reading_stops_its_digesting_threads(monkeypatch, tmp_path):
+    import threading
+
+    from paradup import api
+    from paradup.model import InputError
+
+    monkeypatch.setattr(sketch, "RUN_CHARS", 10)
+    for n in range(6):
+        (tmp_path / f"{n}.jsonl").write_text(f'{{"id": "{n % 4}", "text": "Some words for the run number {n}."}}\n',
+                                             encoding="utf-8")
+    with pytest.raises(InputError, match="duplicate document id"):
+        api.scan([str(tmp_path)], jobs=2)
+    assert not [t for t in threading.enumerate() if t.name.startswith("paradup-helper")]
 
 
 # Words with and without accents, quotes and dashes that fold to ASCII, sentence ends, and line breaks.

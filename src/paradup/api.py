@@ -22,8 +22,8 @@ def scan(
     """Read files and folders and find their repeated paragraphs and blocks.
 
     This is what ``paradup scan`` runs; the CLI only renders the result.
-    ``jobs`` processes (this one and ``jobs - 1`` forked workers; twice as many workers for a moment
-    as the reading ends) share the work; the report does not depend on it.
+    ``jobs`` cores share the work (threads for the compiled stages, forked worker processes for
+    blocks and the JSON report); the report does not depend on it.
 
     Raises:
         InputError: a path does not exist, or no document could be read.
@@ -32,7 +32,7 @@ def scan(
     from paradup.sketch import ReadAhead
 
     params = params or Params()
-    ahead = ReadAhead(params, jobs)  # workers digest the first files while the last are read
+    ahead = ReadAhead(params, jobs)  # threads digest the first files while the rest are read
     try:
         documents, problems, root = read_documents(
             paths, include=include, exclude=exclude, text_field=text_field, hidden=hidden, on_file=ahead

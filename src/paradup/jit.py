@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.abc
 import sys
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -21,6 +22,7 @@ import numba
 
 F = TypeVar("F", bound=Callable)
 _WARM_UPS: list[Callable[[], object]] = []
+_WARMING = threading.Lock()
 
 
 def kernel(fn: F) -> F:
@@ -58,8 +60,9 @@ def warm_up() -> None:
     Called before forking workers: they inherit the compiled code instead of
     each loading it again (0.1-0.3 s a worker and a stage, measured).
     """
-    while _WARM_UPS:
-        _WARM_UPS.pop()()
+    with _WARMING:  # threads that call it at once: each returns once every kernel is loaded
+        while _WARM_UPS:
+            _WARM_UPS.pop()()
 
 
 def skip_blas_check() -> None:

@@ -333,17 +333,18 @@ def _simple_table(size: int) -> tuple[np.ndarray, np.ndarray]:
 # Up to the end of Cyrillic (ASCII, Latin-1, the Latin extensions, IPA, Greek, Cyrillic) when imported, in 1 ms;
 # the rest of the Basic Multilingual Plane (Arabic, Hebrew, Indic scripts, Thai, CJK, Hangul, ...) the first time
 # a paragraph holds a code point beyond it (simple_table), in about 55 ms.
-_SIMPLE_TO, _SIMPLE_LENGTH = _simple_table(0x530)
+_SIMPLE = _simple_table(0x530)  # one object, replaced whole: a thread never sees one half new and the other old
 _WHOLE_PLANE = 0x10000
 
 
 def simple_table(codes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Return :func:`normalize_simple`'s table (what each code point becomes, and how many), made for the whole
     Basic Multilingual Plane first when ``codes`` hold a code point beyond the table made so far."""
-    global _SIMPLE_TO, _SIMPLE_LENGTH
-    if codes is not None and codes.size and _SIMPLE_LENGTH.size < _WHOLE_PLANE and int(codes.max()) >= _SIMPLE_LENGTH.size:
-        _SIMPLE_TO, _SIMPLE_LENGTH = _simple_table(_WHOLE_PLANE)
-    return _SIMPLE_TO, _SIMPLE_LENGTH
+    global _SIMPLE
+    table = _SIMPLE
+    if codes is not None and codes.size and table[1].size < _WHOLE_PLANE and int(codes.max()) >= table[1].size:
+        _SIMPLE = table = _simple_table(_WHOLE_PLANE)  # two threads may both make it: the same table
+    return table
 
 
 def _code_points(text: str) -> np.ndarray:

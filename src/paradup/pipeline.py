@@ -3,20 +3,20 @@
 Stages (each timed in ``Report.stats["seconds"]``):
 
 1. ``sketch``: cut every document into paragraphs, normalise, shingle,
-   MinHash and band them, in ``jobs`` processes that send back arrays only
-   (a scan of files starts them on the first files while it reads the last:
-   :class:`~paradup.sketch.ReadAhead`);
+   MinHash and band them, in ``jobs`` threads (the compiled kernels let go
+   of Python's lock); a scan of files starts them on the first files while
+   it reads the rest (:class:`~paradup.sketch.ReadAhead`);
 2. ``exact``: group equal normalised texts into *nodes* (exact copies are one node);
 3. ``candidates``: LSH banding over nodes of at least ``min_words`` words
-   (bands split over ``jobs`` processes), plus nodes that share a whole
+   (bands split over ``jobs`` threads), plus nodes that share a whole
    sentence (containment);
 4. ``verify``: score candidates from their texts, re-normalised for the few
-   paragraphs involved, in ``jobs`` processes; keep the matches (passages apart);
+   paragraphs involved, in ``jobs`` threads; keep the matches (passages apart);
 5. ``clusters`` and ``blocks``; the clusters and matches stay arrays
    (:mod:`paradup.found`); with ``jobs > 1`` and enough matches the blocks
-   are found in ``jobs`` parts, the workers' while this process builds the
-   clusters, then its own, and ``blocks`` is the time after the clusters
-   (forking and joining included).
+   (Python, which threads would take turns at) are found in ``jobs`` parts,
+   by forked workers while this process builds the clusters, then its own,
+   and ``blocks`` is the time after the clusters (forking and joining included).
 
 Paragraph and normalised texts are never all held at once: the report's
 paragraphs are a :class:`~paradup.paragraphs.ParagraphTable` that cuts a
@@ -42,7 +42,7 @@ from paradup.matches import CONTAINMENT, EXACT, NEAR, Verified, verify_texts
 from paradup.model import Document, InputError, InputProblem, Params, Report
 from paradup.normalize import SENTENCE, normalize_batch
 from paradup.paragraphs import ParagraphTable
-from paradup.parallel import gc_paused, map_shared, slices
+from paradup.parallel import gc_paused, map_shared, map_threads, slices
 from paradup.sketch import Digest, ReadAhead, paragraphs_and_digest
 
 __all__ = ["Nodes", "Progress", "find_duplicates", "group_exact"]
@@ -175,7 +175,7 @@ def find_candidate_pairs(digest: Digest, nodes: Nodes, params: Params, jobs: int
     keys, owners, offsets = partition_keys(digest.sentence_keys, digest.sentence_ids, node_of, split)
     del node_of
     shared = (digest.band_keys, rows, long_ids, keys, owners, offsets, params, split)
-    found = map_shared(_candidate_part, shared, list(range(split)), jobs)
+    found = map_threads(_candidate_part, shared, list(range(split)), jobs)
     return unique_pairs([lsh for lsh, _ in found]), unique_pairs([sentence for _, sentence in found])
 
 
@@ -195,7 +195,7 @@ def verify_nodes(table: ParagraphTable, nodes: Nodes, pairs: np.ndarray, shared:
     """
     jobs = jobs if len(pairs) >= _PARALLEL_PAIRS else 1
     parts = slices(len(pairs), 4 * jobs, most=_VERIFY_PART)  # several tasks a worker: balanced
-    found = map_shared(_verify_part, (table, nodes.reps, pairs, shared, params), parts, jobs)
+    found = map_threads(_verify_part, (table, nodes.reps, pairs, shared, params), parts, jobs)
     return Verified.concat(found)
 
 
@@ -203,7 +203,7 @@ def _verify_part(state, part: tuple[int, int]) -> Verified:
     table, reps, pairs, shared, params = state
     pairs = pairs[part[0] : part[1]]
     involved, local = np.unique(pairs, return_inverse=True)
-    texts = [table.text(p) for p in reps[involved].tolist()]
+    texts = table.texts_of(reps[involved])
     return verify_texts(local.reshape(-1, 2), texts, params, shared[part[0] : part[1]]).renamed(involved)
 
 

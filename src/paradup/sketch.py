@@ -22,10 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from paradup.cut import cut_ascii, cut_codes, takes, takes_codes
+from paradup.jit import warm_up
 from paradup.model import Params
 from paradup.normalize import PARAGRAPH, SENTENCE, fold_others, fold_plain, normalize_buffer, normalize_simple
 from paradup.paragraphs import ParagraphTable, cut_documents
-from paradup.parallel import HeadStart, can_fork, map_shared
+from paradup.parallel import Helpers, map_shared
 from paradup.shingles import ShingleBatch, shingle_ascii, shingle_batch, shingle_buffer
 from paradup.signatures import sign_and_band, sign_flat
 
@@ -291,30 +292,19 @@ def _put(into: Digest, ids: np.ndarray, theirs: Digest, positional: bool) -> Dig
 
 def paragraphs_and_digest(documents: Sequence[str], params: Params, jobs: int = 1,
                           ahead: ReadAhead | None = None) -> tuple[ParagraphTable, Digest]:
-    """Cut every document's text into paragraphs and digest them, in ``jobs`` processes.
+    """Cut every document's text into paragraphs and digest them, in ``jobs`` threads.
 
-    Documents go to workers in runs of about ``RUN_CHARS`` characters;
-    workers send back arrays only; the result does not depend on ``jobs``.
-    When ``ahead`` started workers on the first documents while the rest were
-    being read, this process digests the rest, then takes the workers' runs
-    they have not reached.
+    Documents are digested in runs of about ``RUN_CHARS`` characters
+    (:func:`_runs`); the result does not depend on ``jobs``.  Threads, not
+    processes: the work is the compiled kernels, which let go of Python's
+    lock (two threads digest 1.7-1.9 times as fast as one, measured at 1e6
+    paragraphs), and a thread needs no copy of the documents and sends back
+    nothing.  When ``ahead`` digested the first runs while the files were
+    being read (``documents`` are then the texts it was given), it finishes
+    the rest.
     """
-    head = ahead.started if ahead is not None else None
-    if head is None:
-        parts = map_shared(_cut_run, (documents, params), _runs(documents), jobs, spill=True)
-    else:
-        rest = [(start + ahead.count, stop + ahead.count) for start, stop in _runs(documents[ahead.count :])]
-        # New workers share the rest; this process helps with both, so no core idles.
-        tail = HeadStart(_cut_run, (documents, params), rest, jobs, spill=True) if len(rest) >= 2 else None
-        try:
-            if tail is not None:
-                tail.help()
-            head.help()
-            mine = tail.results() if tail is not None else [_cut_run((documents, params), run) for run in rest]
-        finally:
-            if tail is not None:
-                tail.close()
-        parts = head.results() + mine
+    ahead = ahead if ahead is not None else ReadAhead(params, jobs)
+    parts = ahead.finish(documents)
     table = ParagraphTable.concat(documents, [t for t, _ in parts])
     digests = [d for _, d in parts]
     parts.clear()
@@ -322,43 +312,64 @@ def paragraphs_and_digest(documents: Sequence[str], params: Params, jobs: int = 
 
 
 class ReadAhead:
-    """Called after each file read (``documents`` so far, files ``done`` of ``total``):
-    once enough files are read, workers start digesting the documents read so far.
+    """Called after each file read (``documents`` so far, files ``done`` of ``total``): with ``jobs`` > 1,
+    each run of about ``RUN_CHARS`` characters of documents is digested by one of ``jobs - 1`` threads as
+    soon as it is read, while this thread reads on; :meth:`finish` has this thread digest runs too.
 
-    The workers start once ``jobs / (jobs + 6)`` of the files are read (a
-    quarter with two jobs): reading is five to seven times faster than
-    digesting (a million paragraphs: 0.75-1.2 s against 5-6 s on one core),
-    so their part lasts until this process has read the rest.
-    Then new workers and this process digest the rest, and this process
-    takes the first workers' runs they have not reached, so no core idles.
-    Without fork, or below ``2 * jobs`` runs at that point, no worker starts
-    and the scan digests as usual.
+    The runs are those :func:`_runs` cuts the whole corpus into.  Always
+    :meth:`close` it: a scan that fails stops its threads (those busy end
+    their run first, a few hundredths of a second).
     """
 
     def __init__(self, params: Params, jobs: int) -> None:
         self.params, self.jobs = params, jobs
-        self.started: HeadStart | None = None
-        self.count = 0  # documents the workers were started on
-        self._tried = jobs <= 1 or not can_fork()
+        self._texts: list[str] = []  # every document's text seen so far
+        self._runs: list[tuple[int, int]] = []
+        self._helpers: Helpers | None = None
+        self._start = self._size = 0  # the run being filled: its first document, its characters so far
 
     def __call__(self, documents: Sequence, done: int, total: int) -> None:
-        if self._tried or done * (self.jobs + 6) < total * self.jobs or done == total:
-            return
-        self._tried = True
-        texts = [d.text for d in documents]
-        runs = _runs(texts)
-        if len(runs) < 2 * self.jobs:  # fewer: forking costs more than it saves
-            return
+        if self.jobs > 1:
+            self._add([d.text for d in documents[len(self._texts) :]])
+
+    def _add(self, texts: Sequence[str]) -> None:
+        for text in texts:
+            self._texts.append(text)
+            self._size += len(text)
+            if self._size >= RUN_CHARS:
+                self._close_run()
+
+    def _close_run(self) -> None:
+        run = (self._start, len(self._texts))
+        self._runs.append(run)
+        self._start, self._size = run[1], 0
+        if self.jobs > 1 and self._helpers is None:
+            warm_up()  # once, here: every thread has the kernels it needs
+            self._helpers = Helpers(self._digest, self.jobs - 1)
+        if self._helpers is not None:
+            self._helpers.add(run)
+
+    def _digest(self, run: tuple[int, int]) -> tuple[ParagraphTable, Digest]:
+        return cut_and_digest(self._texts[run[0] : run[1]], run[0], self.params)
+
+    def finish(self, documents: Sequence[str]) -> list[tuple[ParagraphTable, Digest]]:
+        """Digest every run not yet digested, this thread too, and return every run's table and digest, in
+        order; then :meth:`close`.  ``documents`` are every document's text: those beyond the ones seen
+        (all, when none was) are added first."""
         try:
-            self.started = HeadStart(_cut_run, (texts, self.params), runs, self.jobs, spill=True)
-        except OSError:  # no process could be forked: digest after reading, as without workers
-            return
-        self.count = len(texts)
+            self._add(documents[len(self._texts) :])
+            if self._start < len(self._texts):
+                self._close_run()
+            if self._helpers is None:
+                return [self._digest(run) for run in self._runs]
+            return self._helpers.finish()
+        finally:
+            self.close()
 
     def close(self) -> None:
-        """Stop workers that were started and not finished (the scan failed)."""
-        if self.started is not None:
-            self.started.close()
+        """Stop the threads: runs not yet begun are dropped, those begun end first."""
+        if self._helpers is not None:
+            self._helpers.close()
 
 
 def _runs(documents: Sequence[str]) -> list[tuple[int, int]]:
@@ -370,11 +381,6 @@ def _runs(documents: Sequence[str]) -> list[tuple[int, int]]:
             runs.append((start, i + 1))
             start, size = i + 1, 0
     return runs
-
-
-def _cut_run(shared: tuple[Sequence[str], Params], run: tuple[int, int]) -> tuple[ParagraphTable, Digest]:
-    documents, params = shared
-    return cut_and_digest(documents[run[0] : run[1]], run[0], params)
 
 
 def sketch_all(texts: Sequence[str], params: Params, jobs: int = 1) -> Sketch:

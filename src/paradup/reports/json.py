@@ -65,43 +65,43 @@ def render(report: Report, timings: bool = True) -> str:
 def render_chunks(report: Report, timings: bool = True, jobs: int = 1) -> Iterator[str | memoryview]:
     """Yield :func:`render`'s text in pieces, writing each list item only when it is reached.
 
-    With ``jobs`` > 1 and a large report, ``jobs - 1`` forked workers write the
-    later clusters and the matches while this process writes the earlier ones
-    (:func:`_shares`); their pieces come back as UTF-8 bytes (``memoryview``,
-    mapped from shared memory when it has room, else sent through a pipe;
-    never decoded here): write them as they are.
-    The text does not depend on ``jobs``.
+    With ``jobs`` > 1 and a large report, ``jobs - 1`` forked workers and
+    this process share the clusters and matches (:func:`_shares`); those
+    pieces come back as UTF-8 bytes (``memoryview``, mapped from shared
+    memory when it has room, else sent through a pipe; never decoded here):
+    write them as they are.  The text does not depend on ``jobs``.
     """
     writer = ItemWriter(report)
     data = _data(report, timings, _Lines(_item_text(writer, "clusters")), _Lines(_item_text(writer, "matches")))
     shares = _shares(report, jobs)
     if len(shares) < 2 or not can_fork():
         return _chunks(data)
-    data["clusters"] = _Rendered(writer, shares)
+    data["clusters"] = _Rendered(writer, shares, jobs)
     del data["matches"]  # written with the clusters, in the same place
     return _chunks(data)
 
 
 #: Below this many clusters and matches together, one process writes them all (forking costs more).
 PARALLEL_ITEMS = 20_000
+#: Shares of the clusters and matches a process: the workers take them from the front and this process,
+#: once it has written the report's head, from the back, so that all finish together however fast each is
+#: (a forked process writes more slowly than one alone, by how many pages it copies on write).
+SHARES_PER_JOB = 8
 
 
 def _shares(report: Report, jobs: int) -> list[tuple[int, int]]:
-    """Cut the clusters and matches, as one sequence (clusters first), into at most ``jobs`` runs: this
-    process's first, then one for each worker.
+    """Cut the clusters and matches, as one sequence (clusters first), into about ``SHARES_PER_JOB * jobs``
+    runs of about equal cost; one run, ``[(0, n)]``, when the report is small or lacks either kind.
 
     A cluster costs about five units a member, a match three (measured at 1e6
     paragraphs with f-strings: 1.17 s for 256,019 members, 4.6 us each; 0.37 s
-    for 144,420 matches, 2.5 us each).  This process's run is
-    :data:`OWN_SHARE` times a worker's: a forked worker is slower on the same
-    items, because every Python object it touches copies its page (copy on
-    write: 99,000 page faults and 0.35 s for its half at 1e6).  One run,
-    ``[(0, n)]``, when the report is small or lacks either kind.
+    for 144,420 matches, 2.5 us each).
 
     >>> from types import SimpleNamespace as R
     >>> report = R(clusters=[R(members=(1, 2))] * 3000 + [R(members=tuple(range(10)))] * 1000, matches=[None] * 30000)
-    >>> _shares(report, 2)
-    [(0, 9362), (9362, 34000)]
+    >>> shares = _shares(report, 2)
+    >>> len(shares), shares[0], shares[-1], all(a < b == c for (a, b), (c, _) in pairwise(shares))
+    (16, (0, 1062), (30458, 34000), True)
     >>> _shares(report, 1), _shares(R(clusters=report.clusters, matches=[]), 2)
     ([(0, 34000)], [(0, 4000)])
     """
@@ -114,37 +114,36 @@ def _shares(report: Report, jobs: int) -> list[tuple[int, int]]:
     cost[:c] = np.asarray(sizes, dtype=np.float64) * 5
     cost[c:] = 3
     total = np.cumsum(cost)
-    weights = np.cumsum([OWN_SHARE] + [1.0] * (jobs - 1))
-    cuts = np.searchsorted(total, total[-1] * weights[:-1] / weights[-1]).tolist()
+    parts = SHARES_PER_JOB * jobs
+    cuts = np.searchsorted(total, total[-1] * np.arange(1, parts) / parts).tolist()
     bounds = [0, *sorted(set(cuts) - {0, c + m}), c + m]
     return list(pairwise(bounds))
 
 
-#: This process's share of the report's items against a worker's (measured at 1e6 with f-strings:
-#: 0.90 s for its half against 1.16 s for the same work in a forked worker; 1.3 balanced them.  With
-#: the compiled writer both sides slow down alike, and 1.0, 1.15 and 1.3 render within 3%).
-OWN_SHARE = 1.3
-
-
 class _Rendered:
-    """The clusters and matches lists, rendered in ``shares``: this process writes the first while
-    forked workers write the others."""
+    """The clusters and matches lists, rendered in ``shares`` by forked workers and this process."""
 
-    def __init__(self, writer: ItemWriter, shares: list[tuple[int, int]]) -> None:
+    def __init__(self, writer: ItemWriter, shares: list[tuple[int, int]], jobs: int) -> None:
         # Written as '"clusters": [...], "matches": [...]' with the junction inside a share: both must have items.
         assert writer.report.clusters and writer.report.matches, "shared only when there are clusters and matches"
-        self.writer, self.shares = writer, shares
+        self.writer, self.shares, self.jobs = writer, shares, jobs
+        self.workers: HeadStart | None = None
+
+    def start(self) -> None:
+        """Fork the workers, which start on the first shares while this process writes what comes before."""
+        self.workers = HeadStart(_share_bytes, self.writer, self.shares, self.jobs, spill=True)
+
+    def close(self) -> None:
+        if self.workers is not None:
+            self.workers.close()
 
     def chunks(self) -> Iterator[str | memoryview]:
-        workers = HeadStart(_share_bytes, self.writer, self.shares[1:], len(self.shares), spill=True)
-        try:
-            yield f"{encode_basestring('clusters')}: [\n"
-            yield from map(memoryview, _share_pieces(self.writer, *self.shares[0]))
-            for written in workers.results():
-                yield memoryview(written)
-            yield "\n]"
-        finally:
-            workers.close()
+        if self.workers is None:
+            self.start()
+        yield f"{encode_basestring('clusters')}: [\n"
+        for written in self.workers.finish():
+            yield memoryview(written)
+        yield "\n]"
 
 
 def _share_pieces(writer: ItemWriter, first: int, stop: int) -> Iterator[bytes]:
@@ -191,6 +190,17 @@ def render_dict(data: dict) -> str:
 
 def _chunks(data: dict) -> Iterator[str]:
     """Yield the JSON text of ``data``."""
+    rendered = [value for value in data.values() if isinstance(value, _Rendered)]
+    try:
+        for value in rendered:
+            value.start()  # its workers begin while this process writes the keys before it
+        yield from _chunks_of(data)
+    finally:
+        for value in rendered:
+            value.close()
+
+
+def _chunks_of(data: dict) -> Iterator[str]:
     dump = _encoder()
     yield "{\n"
     for n, (key, value) in enumerate(data.items()):
