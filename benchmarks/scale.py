@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: usable cores)")
     parser.add_argument("--out", type=Path, default=BENCH_DIR / "results" / "scale", help="results folder")
     parser.add_argument("--timeout", type=float, default=7200, help="seconds before the scan is killed")
+    parser.add_argument("--no-memory", action="store_true",
+                        help="sample no memory (peaks null): the sampler takes about 5%% of a core and its PSS "
+                             "samples stall the scan, which a run using every core feels")
     args = parser.parse_args(argv)
     if not args.docs_dir.is_dir():
         parser.error(f"{args.docs_dir} is not a folder")
@@ -63,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     input_bytes = sum(f.stat().st_size for f in args.docs_dir.rglob("*") if f.is_file())
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(BENCH_DIR.parent), os.environ.get("PYTHONPATH")]))}
     code = f"from benchmarks.scale import child; child({str(args.docs_dir)!r}, {jobs}, {str(report)!r}, {str(stats)!r})"
-    m = run_measured([sys.executable, "-c", code], args.timeout, env)
+    m = run_measured([sys.executable, "-c", code], args.timeout, env, memory=not args.no_memory)
     if m.returncode != 0:
         print(f"scan failed (exit {m.returncode}): {m.stderr.strip()[-2000:]}", file=sys.stderr)
         return 1
@@ -74,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         report_mb=round(report.stat().st_size / 2**20, 1), wall_seconds=round(m.wall_seconds, 2),
         para_per_s=round(n / row["seconds"], 1), peak_rss_mb=m.peak_tree_rss_mb, peak_pss_mb=m.peak_tree_pss_mb,
         bytes_per_para=round((m.peak_tree_pss_mb * 2**20 - input_bytes) / n, 1) if m.peak_tree_pss_mb else None,
-        date=time.strftime("%Y-%m-%d %H:%M:%S %z"), machine=describe(),
+        memory_sampled=not args.no_memory, date=time.strftime("%Y-%m-%d %H:%M:%S %z"), machine=describe(),
     )  # fmt: skip
     report.unlink()
     stats.unlink()
