@@ -112,14 +112,14 @@ def read_documents(
             for skipped_path, message in skipped:
                 run.problem(skipped_path, message)
             folder = run.shown(path)  # files found inside are named from it, not path by path
-            reads = [(file, rel if folder == "." else f"{folder}/{rel}") for file, rel in files]
+            reads = [(file, rel if folder == "." else f"{folder}/{rel}", fmt) for file, rel, fmt in files]
         elif os.path.exists(path):
-            reads = [(path, None)]
+            reads = [(path, None, _format_of(path) or "text")]
         else:
             run.problem(path, _unreachable_message(path))
             continue
-        for file, shown in reads:
-            run.read_file(file, _format_of(file) or "text", shown)
+        for file, shown, fmt in reads:
+            run.read_file(file, fmt, shown)
             done += 1
             if on_file is not None:
                 on_file(run.documents, done, total)
@@ -282,16 +282,16 @@ def _walk(
     """Find the readable files under folder ``top``.
 
     Returns:
-        ``(path, relative path)`` of the files, sorted by the byte order of
+        ``(path, relative path, format)`` of the files, sorted by the byte order of
         their POSIX path relative to ``top``, and ``(path, message)`` for
         everything skipped with reason.
     """
-    found: list[tuple[bytes, str, str]] = []
+    found: list[tuple[bytes, str, str, str]] = []
     skipped: list[tuple[str, str]] = []
     walker = _Walker(include, exclude, hidden, found, skipped)
     walker.walk(top, "", frozenset({os.path.realpath(top)}))
     found.sort()
-    return [(path, rel) for _, path, rel in found], skipped
+    return [(path, rel, fmt) for _, path, rel, fmt in found], skipped
 
 
 @dataclass
@@ -299,7 +299,7 @@ class _Walker:
     include: tuple[str, ...]
     exclude: tuple[str, ...]
     hidden: bool
-    found: list[tuple[bytes, str, str]]
+    found: list[tuple[bytes, str, str, str]]
     skipped: list[tuple[str, str]]
 
     def walk(self, folder: str, rel: str, ancestors: frozenset[str]) -> None:
@@ -328,9 +328,9 @@ class _Walker:
             else:
                 self.walk(entry.path, rel, ancestors | {real})
         elif kind == "file":
-            wanted = not self.include or _matches(rel, entry.name, self.include)
-            if wanted and _format_of(entry.name):
-                self.found.append((rel.encode("utf-8", "surrogateescape"), entry.path, rel))
+            fmt = _format_of(entry.name)
+            if fmt and (not self.include or _matches(rel, entry.name, self.include)):
+                self.found.append((rel.encode("utf-8", "surrogateescape"), entry.path, rel, fmt))
         elif kind == "unreachable":
             self.skipped.append((entry.path, _unreachable_message(entry.path)))
 
