@@ -415,13 +415,15 @@ def test_unreadable_file_is_reported_and_the_rest_read(tmp_path, monkeypatch):
     write(tmp_path / "a.txt", "A")
     locked = write(tmp_path / "locked.txt", "L")
 
+    real_open = os.open
+
     def guarded_open(path, *args, **kwargs):
         # Tests may run as root, where chmod 000 does not stop reading.
         if os.path.basename(path) == "locked.txt":
             raise PermissionError(13, "Permission denied", str(path))
-        return open(path, *args, **kwargs)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(inputs, "open", guarded_open, raising=False)
+    monkeypatch.setattr(inputs.os, "open", guarded_open)
     docs, problems, _ = read_documents([str(tmp_path)])
     assert paths_of(docs) == ["a.txt"]
     message = "cannot read file (Permission denied); skipped"

@@ -229,12 +229,15 @@ class _Run:
         """Read one file; a file already read (by another name or link) is skipped."""
         shown = self.shown(path) if shown is None else shown
         try:
-            with open(path, "rb") as f:
-                info = os.fstat(f.fileno())
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))  # not open(): a third of reading's time went
+            try:                                                            # to making its file objects
+                info = os.fstat(fd)
                 if (info.st_dev, info.st_ino) in self.seen_files:
                     return
                 self.seen_files.add((info.st_dev, info.st_ino))
-                data = f.read()
+                data = _read_all(fd, info.st_size)
+            finally:
+                os.close(fd)
         except OSError as exc:
             self.problems.append(InputProblem(shown, f"cannot read file ({_reason(exc)}); skipped"))
             return
@@ -257,6 +260,20 @@ class _Run:
             doc_id = origin if record_id is None else record_id
             document = Document(doc_id, shown, record_text, format="jsonl", record=record)
             self.add(document, origin)
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """Read ``fd`` to its end, ``size`` bytes expected (``st_size``; a file that grows or a special file
+    that reports 0 is read to its end all the same), as ``FileIO.readall`` does.
+
+    >>> r, w = os.pipe(); _ = os.write(w, b"abc"); os.close(w)
+    >>> _read_all(r, 0), os.close(r)
+    (b'abc', None)
+    """
+    chunks = []
+    while chunk := os.read(fd, max(size + 1, 1 << 16) if not chunks else 1 << 16):
+        chunks.append(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _reason(exc: OSError) -> str:
