@@ -228,3 +228,61 @@ def test_a_stage_removes_the_shared_memory_folders_of_scans_that_died_and_only_t
     assert made is not None and os.path.basename(made).startswith(f"paradup-{os.getpid()}-")
     assert not dead.exists() and alive.exists() and all(f.exists() for f in others)
     parallel._remove(made)
+
+
+def test_helpers_return_every_result_in_order_and_raise_the_first_parts_error():
+    import threading
+
+    from paradup.parallel import Helpers
+
+    def work(n):
+        if n in (7, 3):
+            raise ValueError(f"part {n}")
+        return n * n
+
+    helpers = Helpers(lambda n: n * n, threads=2)
+    for n in range(50):
+        helpers.add(n)
+    assert helpers.finish() == [n * n for n in range(50)]
+    failing = Helpers(work, threads=2)
+    for n in range(20):
+        failing.add(n)
+    with pytest.raises(ValueError, match="part 3"):
+        failing.finish()
+    assert not [t for t in threading.enumerate() if t.name.startswith("paradup-helper")]
+
+
+def test_helpers_stop_at_once_when_this_thread_is_interrupted():
+    """Ctrl-C while this thread does a part is not held back until every part is done: the parts not begun
+    are dropped, and the helper threads end with the ones they had begun."""
+    import threading
+    import time
+
+    from paradup.parallel import Helpers
+
+    done, raised = [], []
+    main = threading.current_thread()
+
+    def work(n):
+        if threading.current_thread() is main and not raised:
+            raised.append(n)
+            raise KeyboardInterrupt  # once: held back, this thread would go on with the other parts
+        time.sleep(0.01)
+        done.append(n)
+        return n
+
+    helpers = Helpers(work, threads=1)
+    for n in range(200):
+        helpers.add(n)
+    with pytest.raises(KeyboardInterrupt):
+        helpers.finish()
+    assert len(done) < 190  # most parts never ran
+    assert not [t for t in threading.enumerate() if t.name.startswith("paradup-helper")]
+
+
+def test_map_threads_is_the_plain_map():
+    from paradup.parallel import map_threads
+
+    arrays = [np.arange(n) for n in range(30)]
+    assert [a.tolist() for a in map_threads(lambda s, a: a * s, 3, arrays, jobs=2)] == [(a * 3).tolist() for a in arrays]
+    assert map_threads(lambda s, a: s, 1, [], jobs=2) == []

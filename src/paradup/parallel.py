@@ -214,7 +214,7 @@ class Helpers:
     def add(self, *args: Any) -> None:
         with self._ready:
             self._calls.append(args)
-            self._out.append(None)
+            self._out.append(_PENDING)
             self._ready.notify()
 
     def finish(self) -> list[Any]:
@@ -229,6 +229,8 @@ class Helpers:
             for result in self._out:
                 if isinstance(result, _Failed):
                     raise result.error
+                if result is _PENDING:  # pragma: no cover - a thread ended by something that is no Exception
+                    raise RuntimeError("a helper thread stopped before its part was done")
             return self._out
         finally:
             self.close()
@@ -255,13 +257,16 @@ class Helpers:
                 args = self._calls[i]
             try:
                 self._out[i] = self._func(*args)
-            except BaseException as error:  # noqa: BLE001 - raised again by finish, in this thread
+            except Exception as error:  # raised again by finish; Ctrl-C in this thread stops it at once (finish closes)
                 self._out[i] = _Failed(error)
 
 
 @dataclass(frozen=True)
 class _Failed:
-    error: BaseException
+    error: Exception
+
+
+_PENDING = object()  # a part's result not made yet
 
 
 def _fork(count: int, state: tuple, task: Callable, calls: Sequence[tuple]) -> tuple[ProcessPoolExecutor, list[Future]]:
