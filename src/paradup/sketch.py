@@ -358,8 +358,10 @@ class ReadAhead:
         (all, when none was) are added first."""
         try:
             self._add(documents[len(self._texts) :])
-            if self._start < len(self._texts):
+            if self._start < len(self._texts) and (self._helpers is not None or self._runs):
                 self._close_run()
+            elif self._start < len(self._texts):  # the only run: no thread started, no kernel loaded it does not use
+                self._runs.append((self._start, len(self._texts)))
             if self._helpers is None:
                 return [self._digest(run) for run in self._runs]
             return self._helpers.finish()
