@@ -174,9 +174,6 @@ def map_threads(func: Callable[[Any, Any], T], shared: Any, parts: Sequence[Any]
     """
     if jobs <= 1 or len(parts) <= 1:
         return [func(shared, part) for part in parts]
-    from paradup.jit import warm_up
-
-    warm_up()  # once, here, not in each thread that meets a kernel first
     helpers = Helpers(partial(func, shared), min(jobs, len(parts)) - 1)
     for part in parts:
         helpers.add(part)
@@ -201,6 +198,9 @@ class Helpers:
     """
 
     def __init__(self, func: Callable[..., T], threads: int) -> None:
+        from paradup.jit import warm_up
+
+        warm_up()  # the kernels loaded once, here, not by each thread that meets one first
         self._func = func
         self._calls: list[tuple] = []
         self._out: list[Any] = []

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from paradup.cut import cut_ascii, cut_codes, takes, takes_codes
-from paradup.jit import warm_up
 from paradup.model import Params
 from paradup.normalize import PARAGRAPH, SENTENCE, fold_others, fold_plain, normalize_buffer, normalize_simple
 from paradup.paragraphs import ParagraphTable, cut_documents
@@ -295,7 +294,7 @@ def paragraphs_and_digest(documents: Sequence[str], params: Params, jobs: int = 
     """Cut every document's text into paragraphs and digest them, in ``jobs`` threads.
 
     Documents are digested in runs of about ``RUN_CHARS`` characters
-    (:func:`_runs`); the result does not depend on ``jobs``.  Threads, not
+    (:class:`ReadAhead`); the result does not depend on ``jobs``.  Threads, not
     processes: the work is the compiled kernels, which let go of Python's
     lock (two threads digest 1.7-1.9 times as fast as one, measured at 1e6
     paragraphs), and a thread needs no copy of the documents and sends back
@@ -316,9 +315,10 @@ class ReadAhead:
     each run of about ``RUN_CHARS`` characters of documents is digested by one of ``jobs - 1`` threads as
     soon as it is read, while this thread reads on; :meth:`finish` has this thread digest runs too.
 
-    The runs are those :func:`_runs` cuts the whole corpus into.  Always
-    :meth:`close` it: a scan that fails stops its threads (those busy end
-    their run first, a few hundredths of a second).
+    A run ends with the document that brings it to ``RUN_CHARS`` characters,
+    or with the last document.  Always :meth:`close` it: a scan that fails
+    stops its threads (those busy end their run first, a few hundredths of a
+    second).
     """
 
     def __init__(self, params: Params, jobs: int) -> None:
@@ -339,12 +339,11 @@ class ReadAhead:
             if self._size >= RUN_CHARS:
                 self._close_run()
 
-    def _close_run(self) -> None:
+    def _close_run(self, helped: bool = True) -> None:
         run = (self._start, len(self._texts))
         self._runs.append(run)
         self._start, self._size = run[1], 0
-        if self.jobs > 1 and self._helpers is None:
-            warm_up()  # once, here: every thread has the kernels it needs
+        if helped and self.jobs > 1 and self._helpers is None:
             self._helpers = Helpers(self._digest, self.jobs - 1)
         if self._helpers is not None:
             self._helpers.add(run)
@@ -358,10 +357,8 @@ class ReadAhead:
         (all, when none was) are added first."""
         try:
             self._add(documents[len(self._texts) :])
-            if self._start < len(self._texts) and (self._helpers is not None or self._runs):
-                self._close_run()
-            elif self._start < len(self._texts):  # the only run: no thread started, no kernel loaded it does not use
-                self._runs.append((self._start, len(self._texts)))
+            if self._start < len(self._texts):
+                self._close_run(helped=bool(self._runs))  # the only run: no thread, no kernel loaded it does not use
             if self._helpers is None:
                 return [self._digest(run) for run in self._runs]
             return self._helpers.finish()
@@ -372,17 +369,6 @@ class ReadAhead:
         """Stop the threads: runs not yet begun are dropped, those begun end first."""
         if self._helpers is not None:
             self._helpers.close()
-
-
-def _runs(documents: Sequence[str]) -> list[tuple[int, int]]:
-    """Cut ``range(len(documents))`` into runs of about ``RUN_CHARS`` characters."""
-    runs, start, size = [], 0, 0
-    for i, text in enumerate(documents):
-        size += len(text)
-        if size >= RUN_CHARS or i == len(documents) - 1:
-            runs.append((start, i + 1))
-            start, size = i + 1, 0
-    return runs
 
 
 def sketch_all(texts: Sequence[str], params: Params, jobs: int = 1) -> Sketch:

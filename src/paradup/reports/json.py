@@ -138,8 +138,7 @@ class _Rendered:
             self.workers.close()
 
     def chunks(self) -> Iterator[str | memoryview]:
-        if self.workers is None:
-            self.start()
+        assert self.workers is not None, "started by _chunks, before the keys that come first"
         yield f"{encode_basestring('clusters')}: [\n"
         for written in self.workers.finish():
             yield memoryview(written)
