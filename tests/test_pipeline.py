@@ -187,7 +187,7 @@ def test_a_lone_surrogate_passed_by_a_library_caller_is_a_clear_input_error(jobs
 
     monkeypatch.setattr(sketch, "RUN_CHARS", 2_000)  # four runs of three documents
     texts = {f"d{i}": f"Paragraph {i} has eight or more words in it.\n\n" * 20 for i in range(12)}
-    texts["d4"] = texts["d4"][:100] + "\udc80" + texts["d4"][100:]  # in the second run: a worker's
+    texts["d4"] = texts["d4"][:100] + "\udc80" + texts["d4"][100:]  # in the second run: one a helper thread may take
     with pytest.raises(InputError, match=r"document 'd4' holds a lone surrogate \(U\+DC80\) at character 100"):
         find_duplicates([Document(k, k, t) for k, t in texts.items()], jobs=jobs)
     texts["d4"] = texts["d4"].replace("\udc80", "\ufffd")  # as paradup.inputs.replace_surrogates makes it
