@@ -126,7 +126,7 @@ def test_ascii_and_other_documents_mixed_in_a_run_are_cut_and_digested_as_by_the
     called = {"cut_ascii": [], "cut_codes": []}
     for name in called:
         cut = getattr(sketch, name)
-        monkeypatch.setattr(sketch, name, lambda ts, cut=cut, name=name: called[name].append(len(ts)) or cut(ts))
+        monkeypatch.setattr(sketch, name, lambda ts, *data, cut=cut, name=name: called[name].append(len(ts)) or cut(ts, *data))
     table, mixed = cut_and_digest(texts, 2, params)
     assert sum(called["cut_ascii"]) == sum(flags)  # every ASCII document, and only those, took the byte path
     assert sum(called["cut_codes"]) == len(texts) - sum(flags) - 1  # the others but the one with a NUL: code points
@@ -144,14 +144,15 @@ def test_a_scan_that_starts_digesting_while_reading_reports_the_same(monkeypatch
     from paradup import api
 
     monkeypatch.setattr(sketch, "RUN_CHARS", 20_000)  # a run a document
-    runs, before_finish = [], []
+    runs, before_finish, given = [], [], []
     real_cut, real_finish = sketch.cut_and_digest, sketch.ReadAhead.finish
 
-    def cut(texts, first, params):
+    def cut(texts, first, params, *ascii):
         runs.append((first, first + len(texts), threading.current_thread().name))
+        given.append(ascii[0] is not None)
         if threading.current_thread() is not threading.main_thread():
             time.sleep(0.02)  # a slow helper: this thread has runs left to take when the reading ends
-        return real_cut(texts, first, params)
+        return real_cut(texts, first, params, *ascii)
 
     def finish(self, documents):
         before_finish.append((len(self._runs), len(documents)))  # runs given to threads while the files were read
@@ -165,8 +166,9 @@ def test_a_scan_that_starts_digesting_while_reading_reports_the_same(monkeypatch
         folders[n % 2].mkdir(exist_ok=True)
         (folders[n % 2] / f"{name}.txt").write_text(text, encoding="utf-8")
     one = api.scan([str(f) for f in folders], jobs=1)
-    assert before_finish == [(0, 24)]  # one job: nothing digested before the reading ended
+    assert before_finish == [(24, 24)]  # one job: each run digested by this thread as soon as it was read
     assert {name for *_, name in runs} == {threading.main_thread().name}
+    assert all(given) and len(given) == 24  # ASCII files: cut from their bytes as read
     runs.clear()
     before_finish.clear()
     two = api.scan([str(f) for f in folders], jobs=2)
@@ -177,6 +179,48 @@ def test_a_scan_that_starts_digesting_while_reading_reports_the_same(monkeypatch
     assert {name for *_, name in runs} == {"paradup-helper-0", threading.main_thread().name}  # both digested
     assert (one.matches, one.clusters, one.blocks, one.paragraphs) == (two.matches, two.clusters, two.blocks, two.paragraphs)
     assert one.stats["clusters"] > 10
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_files_are_cut_from_their_bytes_only_when_those_are_their_text(monkeypatch, tmp_path, jobs):
+    from paradup import api
+    from paradup.inputs import read_documents
+    from paradup.pipeline import find_duplicates
+
+    monkeypatch.setattr(sketch, "RUN_CHARS", 100)  # a run a file
+    given = []
+    real_cut = sketch.cut_and_digest
+
+    def cut(texts, first, params, ascii=None):
+        table, digest = real_cut(texts, first, params, ascii)
+        want_table, want = real_cut(texts, first, params)  # from the texts
+        assert table == want_table
+        for field in ("words", "text_keys", "band_keys", "sentence_keys", "sentence_ids"):
+            assert np.array_equal(np.asarray(getattr(digest, field)), np.asarray(getattr(want, field))), field
+        given.append(ascii is not None)
+        return table, digest
+
+    monkeypatch.setattr(sketch, "cut_and_digest", cut)
+    body = ("A paragraph long enough to be matched with its copy, word for word, here.\n\n"
+            "Another paragraph that comes back in other files, with a few more words.\n\n")
+    files = {
+        "a.txt": body.encode(), "b.txt": body.encode(), "c.txt": body.replace("\n", "\r\n").encode(),
+        "d.txt": body.replace("\n", "\r").encode(), "e.txt": b"\xef\xbb\xbf" + body.encode(),
+        "f.txt": body.replace("word for word", "w\u00f6rd for w\u00f6rd").encode(), "g.md": body.encode(),
+        "h.html": f"<p>{body}</p>".encode(), "i.txt": body.encode() + b"\x01 a control character",
+        "j.jsonl": b'{"text": "One line of a record. ' + body.replace("\n", " ").encode() + b'"}\n',
+        "k.txt": ("x" * 9000 + "\x00\n\n").encode() + body.encode(),  # a NUL past the binary sniff
+        "l.txt": body.encode(), "m.txt": body.encode(),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    got = api.scan([str(tmp_path)], jobs=jobs)
+    assert given.count(True) == 7 and len(given) == 13  # a, b, g, i, k, l, m came with their bytes
+    documents, problems, root = read_documents([str(tmp_path)])
+    want = find_duplicates(documents, root=root)  # from the texts alone
+    assert (got.paragraphs, got.clusters, got.matches, got.blocks) == (want.paragraphs, want.clusters, want.matches,
+                                                                       want.blocks)
+    assert got.stats["clusters"] >= 2
 
 
 def test_a_scan_that_fails_while_reading_stops_its_digesting_threads(monkeypatch, tmp_path):

@@ -28,17 +28,20 @@ from paradup.normalize import IS_ALNUM, IS_LOWER, IS_SPACE, IS_WORD, class_table
 Columns = tuple[np.ndarray, ...]  # doc, index, line_start, line_end, char_start, char_end, words
 
 
-def cut_ascii(texts: Sequence[str]) -> tuple[Columns, np.ndarray]:
+def cut_ascii(texts: Sequence[str], data: bytes | None = None) -> tuple[Columns, np.ndarray]:
     """Cut ASCII documents: ``(doc, index, line_start, line_end, char_start, char_end, words)`` and the texts' buffer.
 
     ``doc`` counts from 0 over ``texts``.  The texts must hold no NUL or SOH
     (:func:`takes`): those bytes separate paragraphs and sentences later.
+    ``data``, when given, is the texts joined and encoded already (the files'
+    own bytes): they are not joined and encoded again.
 
     >>> (doc, index, ls, le, cs, ce, words), buf = cut_ascii(["One\\ntwo.\\n\\n  Three", "re-\\ndeem"])
     >>> doc.tolist(), ls.tolist(), le.tolist(), cs.tolist(), ce.tolist(), words.tolist(), buf.tobytes()
     ([0, 0, 1], [1, 4, 1], [2, 4, 2], [0, 12, 0], [8, 17, 8], [2, 1, 1], b'One two.\\x00Three\\x00redeem')
     """
-    return _cut_buffer(texts, np.frombuffer("".join(texts).encode("ascii"), dtype=np.uint8))
+    data = "".join(texts).encode("ascii") if data is None else data
+    return _cut_buffer(texts, np.frombuffer(data, dtype=np.uint8))
 
 
 def cut_codes(texts: Sequence[str]) -> tuple[Columns, np.ndarray]:

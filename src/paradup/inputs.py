@@ -79,8 +79,10 @@ def read_documents(
         hidden: Also read files and folders whose name starts with ".".
         stdin: The stream read for ``"-"``; ``sys.stdin`` when None.
         on_file: Called after each file is read, with the documents read so
-            far and how many files are done out of how many (folders are
-            walked first): a scan starts digesting before the last is read.
+            far, how many files are done out of how many (folders are
+            walked first), and the file's bytes when they are its one new
+            document's text in ASCII (else None): a scan starts digesting
+            before the last file is read, without encoding those texts again.
 
     Returns:
         ``(documents, problems, root)``: document paths are relative to
@@ -119,10 +121,10 @@ def read_documents(
             run.problem(path, _unreachable_message(path))
             continue
         for file, shown, fmt in reads:
-            run.read_file(file, fmt, shown)
+            raw = run.read_file(file, fmt, shown)
             done += 1
             if on_file is not None:
-                on_file(run.documents, done, total)
+                on_file(run.documents, done, total, raw)
     if not run.documents:
         raise InputError(_no_documents_message(paths, include, run.problems))
     return tuple(run.documents), tuple(run.problems), root
@@ -225,32 +227,38 @@ class _Run:
         if text is not None:
             self.add(Document(id="-", path="-", text=text), "-")
 
-    def read_file(self, path: str, fmt: str, shown: str | None = None) -> None:
-        """Read one file; a file already read (by another name or link) is skipped."""
+    def read_file(self, path: str, fmt: str, shown: str | None = None) -> bytes | None:
+        """Read one file; a file already read (by another name or link) is skipped.
+
+        Returns the file's bytes when they are the text of the one document it
+        added, in ASCII (a plain text file, all ASCII, no carriage return), else None.
+        """
         shown = self.shown(path) if shown is None else shown
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))  # not open(): a third of reading's time went
             try:                                                            # to making its file objects
                 info = os.fstat(fd)
                 if (info.st_dev, info.st_ino) in self.seen_files:
-                    return
+                    return None
                 self.seen_files.add((info.st_dev, info.st_ino))
                 data = _read_all(fd, info.st_size)
             finally:
                 os.close(fd)
         except OSError as exc:
             self.problems.append(InputProblem(shown, f"cannot read file ({_reason(exc)}); skipped"))
-            return
+            return None
         text, warning = _decode(data)
         if warning:
             self.problem(path, warning)
         if text is None:
-            return
+            return None
         if fmt == "jsonl":
             self.add_jsonl(shown, text)
-        else:
-            text = _read_html(text) if fmt == "html" else text
-            self.add(Document(id=shown, path=shown, text=text, format=fmt), shown)
+            return None
+        text = _read_html(text) if fmt == "html" else text
+        self.add(Document(id=shown, path=shown, text=text, format=fmt), shown)
+        # Same length and ASCII: no byte order mark was dropped and nothing else decoded; no "\r" was turned into "\n".
+        return data if fmt == "text" and len(text) == len(data) and text.isascii() and b"\r" not in data else None
 
     def add_jsonl(self, shown: str, text: str) -> None:
         records, problems = _read_jsonl(text, shown, self.text_field)

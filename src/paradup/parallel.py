@@ -198,9 +198,6 @@ class Helpers:
     """
 
     def __init__(self, func: Callable[..., T], threads: int) -> None:
-        from paradup.jit import warm_up
-
-        warm_up()  # the kernels loaded once, here, not by each thread that meets one first
         self._func = func
         self._calls: list[tuple] = []
         self._out: list[Any] = []
@@ -216,6 +213,20 @@ class Helpers:
             self._calls.append(args)
             self._out.append(_PENDING)
             self._ready.notify()
+
+    def waiting(self) -> int:
+        """How many parts no thread has taken yet."""
+        return len(self._calls) - self._next
+
+    def take(self) -> None:
+        """Compute the next part no thread has taken, in this thread (when there is one)."""
+        with self._ready:
+            if self._next >= len(self._calls):
+                return
+            i = self._next
+            self._next += 1
+            args = self._calls[i]
+        self._run(i, args)
 
     def finish(self) -> list[Any]:
         """Take the parts no thread has taken, wait for those they have, and return every part's result."""
@@ -246,6 +257,14 @@ class Helpers:
                 thread.join()
 
     def _work(self) -> None:
+        from paradup.jit import warm_up
+
+        # The kernels loaded once, by the first thread to get here, not by each that meets one first; the
+        # others wait for it.  A helper loads them while this thread goes on (reading the rest: 0.2 s here).
+        try:
+            warm_up()
+        except Exception:  # pragma: no cover - a kernel that cannot load fails again in the part that calls it
+            pass
         while True:
             with self._ready:
                 while self._next >= len(self._calls) and not self._closed:
@@ -255,10 +274,13 @@ class Helpers:
                 i = self._next
                 self._next += 1
                 args = self._calls[i]
-            try:
-                self._out[i] = self._func(*args)
-            except Exception as error:  # raised again by finish; Ctrl-C in this thread stops it at once (finish closes)
-                self._out[i] = _Failed(error)
+            self._run(i, args)
+
+    def _run(self, i: int, args: tuple) -> None:
+        try:
+            self._out[i] = self._func(*args)
+        except Exception as error:  # raised again by finish; Ctrl-C in this thread stops it at once (finish closes)
+            self._out[i] = _Failed(error)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,9 @@ from paradup.signatures import sign_and_band, sign_flat
 
 CHUNK = 1024  # paragraphs per batch: its arrays stay in cache (4,096 measured 8-20% slower)
 RUN_CHARS = 4096 * 400  # characters of documents per worker task: a few batches' worth
+# Runs read and waiting for a thread, a job, beyond which the reading thread digests one before it reads on:
+# reading is faster than digesting, and what is read but not digested is held twice (texts and files' bytes).
+WAITING_RUNS = 2
 
 
 @dataclass(frozen=True)
@@ -195,8 +198,13 @@ def concat_digests(parts: list[Digest], bands: int) -> Digest:
                   sentence_ids)
 
 
-def cut_and_digest(texts: Sequence[str], first_doc: int, params: Params) -> tuple[ParagraphTable, Digest]:
+def cut_and_digest(texts: Sequence[str], first_doc: int, params: Params,
+                   ascii: bytes | None = None) -> tuple[ParagraphTable, Digest]:
     """Cut documents ``first_doc, first_doc + 1, ...`` into paragraphs and digest them.
+
+    ``ascii``, when given, is every text's ASCII bytes, joined (the files'
+    bytes as read): the byte path takes them as they are, unless a NUL or SOH
+    is among them.
 
     The table comes back without the documents' texts (the caller has them):
     a worker sends back arrays only.  Each stretch of ASCII documents takes the
@@ -210,6 +218,8 @@ def cut_and_digest(texts: Sequence[str], first_doc: int, params: Params) -> tupl
     >>> table.doc.tolist(), table.char_start.tolist(), d.words.tolist()
     ([5, 5, 6, 7], [0, 6, 0, 0], [1, 3, 3, 1])
     """
+    if ascii is not None and b"\x00" not in ascii and b"\x01" not in ascii:
+        return _cut_stretch(texts, first_doc, params, _ASCII, ascii)
     stretches = _stretches([_ASCII if takes((t,)) else _CODES if takes_codes((t,)) else _GENERAL for t in texts])
     parts = [_cut_stretch(texts[a:b], first_doc + a, params, how) for a, b, how in stretches]
     if len(parts) == 1:
@@ -232,13 +242,14 @@ def _stretches(kinds: Sequence[int]) -> list[tuple[int, int, int]]:
     return [(a, b, kinds[a]) for a, b in zip([0, *cuts], [*cuts, len(kinds)])]
 
 
-def _cut_stretch(texts: Sequence[str], first_doc: int, params: Params, how: int) -> tuple[ParagraphTable, Digest]:
+def _cut_stretch(texts: Sequence[str], first_doc: int, params: Params, how: int,
+                 ascii: bytes | None = None) -> tuple[ParagraphTable, Digest]:
     if how == _GENERAL:
         table, found = cut_documents(texts, first_doc)
         parts = [digest_texts(found[i : i + CHUNK], params) for i in range(0, len(found), CHUNK)]
         return table, concat_digests(parts, params.bands)
     # The compiled paths: no Python string per paragraph.
-    columns, buffer = cut_ascii(texts) if how == _ASCII else cut_codes(texts)
+    columns, buffer = cut_ascii(texts, ascii) if how == _ASCII else cut_codes(texts)
     table = ParagraphTable((), columns[0] + first_doc, *columns[1:])
     ends = np.flatnonzero(buffer == 0)[CHUNK - 1 :: CHUNK]  # the NUL after every CHUNK-th paragraph
     bounds = zip(np.r_[0, ends + 1].tolist(), np.r_[ends, buffer.size].tolist())
@@ -311,12 +322,15 @@ def paragraphs_and_digest(documents: Sequence[str], params: Params, jobs: int = 
 
 
 class ReadAhead:
-    """Called after each file read (``documents`` so far, files ``done`` of ``total``): with ``jobs`` > 1,
-    each run of about ``RUN_CHARS`` characters of documents is digested by one of ``jobs - 1`` threads as
-    soon as it is read, while this thread reads on; :meth:`finish` has this thread digest runs too.
+    """Called after each file is read (``documents`` so far, files ``done`` of ``total``, the file's bytes when
+    they are its document's text in ASCII): each run of about ``RUN_CHARS`` characters of documents is digested
+    as soon as it is read, by one of ``jobs - 1`` threads while this thread reads on (by this thread with one
+    job); :meth:`finish` has this thread digest the rest too.
 
     A run ends with the document that brings it to ``RUN_CHARS`` characters,
-    or with the last document.  Always :meth:`close` it: a scan that fails
+    or with the last document.  A run whose every document came with its
+    file's bytes is cut from those bytes, joined, not from its texts encoded
+    again (:func:`cut_and_digest`).  Always :meth:`close` it: a scan that fails
     stops its threads (those busy end their run first, a few hundredths of a
     second).
     """
@@ -325,16 +339,23 @@ class ReadAhead:
         self.params, self.jobs = params, jobs
         self._texts: list[str] = []  # every document's text seen so far
         self._runs: list[tuple[int, int]] = []
+        self._done: list[tuple[ParagraphTable, Digest]] = []  # the runs this thread digested as they were read
         self._helpers: Helpers | None = None
         self._start = self._size = 0  # the run being filled: its first document, its characters so far
+        self._raws: list[bytes] | None = []  # its files' bytes, while each of its documents came with them
+        self._ascii: dict[int, list[bytes]] = {}  # a run's files' bytes, by its first document, until it is digested
 
-    def __call__(self, documents: Sequence, done: int, total: int) -> None:
-        if self.jobs > 1:
-            self._add([d.text for d in documents[len(self._texts) :]])
+    def __call__(self, documents: Sequence, done: int, total: int, raw: bytes | None = None) -> None:
+        new = documents[len(self._texts) :]
+        self._add([d.text for d in new], raw if len(new) == 1 else None)
 
-    def _add(self, texts: Sequence[str]) -> None:
+    def _add(self, texts: Sequence[str], raw: bytes | None = None) -> None:
         for text in texts:
             self._texts.append(text)
+            if raw is None:
+                self._raws = None
+            elif self._raws is not None:
+                self._raws.append(raw)
             self._size += len(text)
             if self._size >= RUN_CHARS:
                 self._close_run()
@@ -342,14 +363,23 @@ class ReadAhead:
     def _close_run(self, helped: bool = True) -> None:
         run = (self._start, len(self._texts))
         self._runs.append(run)
-        self._start, self._size = run[1], 0
-        if helped and self.jobs > 1 and self._helpers is None:
+        if self._raws:
+            self._ascii[run[0]] = self._raws
+        self._start, self._size, self._raws = run[1], 0, []
+        if self.jobs <= 1:
+            if helped:
+                self._done.append(self._digest(run))  # one job: digested as read, its bytes freed at once
+            return
+        if helped and self._helpers is None:
             self._helpers = Helpers(self._digest, self.jobs - 1)
         if self._helpers is not None:
             self._helpers.add(run)
+            while self._helpers.waiting() > WAITING_RUNS * self.jobs:
+                self._helpers.take()  # the threads are behind: this thread digests too, before it reads on
 
     def _digest(self, run: tuple[int, int]) -> tuple[ParagraphTable, Digest]:
-        return cut_and_digest(self._texts[run[0] : run[1]], run[0], self.params)
+        raws = self._ascii.pop(run[0], None)
+        return cut_and_digest(self._texts[run[0] : run[1]], run[0], self.params, b"".join(raws) if raws else None)
 
     def finish(self, documents: Sequence[str]) -> list[tuple[ParagraphTable, Digest]]:
         """Digest every run not yet digested, this thread too, and return every run's table and digest, in
@@ -360,7 +390,7 @@ class ReadAhead:
             if self._start < len(self._texts):
                 self._close_run(helped=bool(self._runs))  # the only run: no thread, no kernel loaded it does not use
             if self._helpers is None:
-                return [self._digest(run) for run in self._runs]
+                return self._done + [self._digest(run) for run in self._runs[len(self._done) :]]
             return self._helpers.finish()
         finally:
             self.close()
