@@ -257,14 +257,8 @@ class Helpers:
                 thread.join()
 
     def _work(self) -> None:
-        from paradup.jit import warm_up
-
-        # The kernels loaded once, by the first thread to get here, not by each that meets one first; the
-        # others wait for it.  A helper loads them while this thread goes on (reading the rest: 0.2 s here).
-        try:
-            warm_up()
-        except Exception:  # pragma: no cover - a kernel that cannot load fails again in the part that calls it
-            pass
+        # No warm-up first: a thread loads the kernels its parts use as it meets them (numba makes a thread
+        # that meets one being loaded wait for it), while this thread goes on reading.
         while True:
             with self._ready:
                 while self._next >= len(self._calls) and not self._closed:

@@ -344,6 +344,7 @@ class ReadAhead:
         self._start = self._size = 0  # the run being filled: its first document, its characters so far
         self._raws: list[bytes] | None = []  # its files' bytes, while each of its documents came with them
         self._ascii: dict[int, list[bytes]] = {}  # a run's files' bytes, by its first document, until it is digested
+        self._loaded = False  # a run was digested: the kernels are loaded
 
     def __call__(self, documents: Sequence, done: int, total: int, raw: bytes | None = None) -> None:
         new = documents[len(self._texts) :]
@@ -374,12 +375,16 @@ class ReadAhead:
             self._helpers = Helpers(self._digest, self.jobs - 1)
         if self._helpers is not None:
             self._helpers.add(run)
-            while self._helpers.waiting() > WAITING_RUNS * self.jobs:
-                self._helpers.take()  # the threads are behind: this thread digests too, before it reads on
+            # The threads are behind: this thread digests too, before it reads on (once they have loaded the
+            # kernels, with their first run: until then it would only wait for them).
+            while self._helpers.waiting() > WAITING_RUNS * self.jobs and self._loaded:
+                self._helpers.take()
 
     def _digest(self, run: tuple[int, int]) -> tuple[ParagraphTable, Digest]:
         raws = self._ascii.pop(run[0], None)
-        return cut_and_digest(self._texts[run[0] : run[1]], run[0], self.params, b"".join(raws) if raws else None)
+        digested = cut_and_digest(self._texts[run[0] : run[1]], run[0], self.params, b"".join(raws) if raws else None)
+        self._loaded = True
+        return digested
 
     def finish(self, documents: Sequence[str]) -> list[tuple[ParagraphTable, Digest]]:
         """Digest every run not yet digested, this thread too, and return every run's table and digest, in
