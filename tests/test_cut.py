@@ -4,8 +4,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paradup.cut import cut_ascii, cut_codes, takes, takes_codes
-from paradup.paragraphs import cut_documents
+from paradup.cut import cut_ascii, cut_codes, previews_of, takes, takes_codes
+from paradup.paragraphs import PREVIEW_CHARS, cut_documents, preview
 
 # Lines built from the characters the cutter decides on: white space of every
 # kind, lower and upper case, closing punctuation, hyphens and underscores,
@@ -35,6 +35,10 @@ def check(texts: list[str]) -> None:
         assert table.words.tolist() == [len(t.split()) for t in found]
         text = buffer.tobytes().decode("ascii" if buffer.dtype == np.uint8 else "utf-32-le")
         assert text == "\x00".join(found), cut.__name__
+        data, offsets = previews_of(buffer, len(found))
+        shown = [data[a:b].tobytes().decode("utf-8") for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist())]
+        assert shown == [preview(t) for t in found], cut.__name__
+        assert (table.previews.data.tobytes(), table.previews.offsets.tolist()) == (data.tobytes(), offsets.tolist())
 
 
 @settings(max_examples=3000)
@@ -64,4 +68,17 @@ def test_the_compiled_cutter_agrees_on_the_legal_codes():
     texts = [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parent / "data" / "legal").iterdir())]
     assert any(t.isascii() for t in texts) and not all(t.isascii() for t in texts)
     check([t for t in texts if t.isascii()])
+    check(texts)
+
+
+# Paragraphs longer than a preview: words of many lengths (one longer than a preview), spaces single and
+# double, tabs, and characters of one to four bytes in UTF-8, so that a preview is cut at every kind of place.
+long_pieces = st.sampled_from(["a", "word", "é", "日本語", "\U0001F600", " ", "  ", "\t", "x" * (PREVIEW_CHARS + 5),
+                               "quote\"", "back\\slash", "\x1b", "\n", "."])
+long_documents = st.lists(long_pieces, min_size=20, max_size=120).map("".join)
+
+
+@settings(max_examples=1500)
+@given(st.lists(long_documents, min_size=1, max_size=4))
+def test_previews_cut_from_the_buffer_are_those_of_the_paragraph_texts(texts):
     check(texts)

@@ -197,6 +197,24 @@ def test_json_lines_are_byte_for_byte_what_the_encoder_writes_of_the_items(any_r
     assert written("matches", 2, 3) == ",\n".join(dump(m) for m in _matches(any_report, 2, 3))
 
 
+def test_json_previews_made_as_the_paragraphs_were_cut_are_those_of_their_texts():
+    from paradup.reports.json import ItemWriter, _clusters, _encoder, _item_text
+
+    # Repeated paragraphs with what JSON escapes, characters of one to four bytes, and paragraphs longer than a
+    # preview cut at a space or inside a long word; on the byte path, the code point path and the general one.
+    paragraphs = ['She said "no" \\ twice,\tthen left; the talks were over for the week and the month.',
+                  "Control \x1b and \x7f characters " + "word " * 30, "X" * 120 + " tail",
+                  "Caf\u00e9 \u201cquoted\u201d \U0001F600 " + "mot " * 25, "A NUL\x00 takes the general path " * 4,
+                  "Short one.", "\u65e5\u672c\u8a9e " * 40]
+    texts = {f"d{k}": "\n\n".join(paragraphs[k % 3 :] + paragraphs[: k % 3]) for k in range(4)}
+    report = paradup.scan_texts(texts)
+    assert report.paragraphs.previews is not None and len(report.clusters) >= len(paragraphs)
+    dump = _encoder()
+    written = ",\n".join(_item_text(ItemWriter(report), "clusters"))
+    assert written == ",\n".join(dump(c) for c in _clusters(report))  # previews from each member's text
+    assert "\\u001b" in written and '\\"no\\"' in written and "\U0001F600" in written
+
+
 def _written(chunks) -> bytes:
     return b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in chunks)
 

@@ -24,6 +24,7 @@ import numpy as np
 
 from paradup.jit import kernel, on_warm_up
 from paradup.normalize import IS_ALNUM, IS_LOWER, IS_SPACE, IS_WORD, class_table
+from paradup.paragraphs import PREVIEW_CHARS
 
 Columns = tuple[np.ndarray, ...]  # doc, index, line_start, line_end, char_start, char_end, words
 
@@ -146,6 +147,66 @@ def _cut(buf, starts, breaks, table, out):  # pragma: no cover - compiled; teste
     return (doc, index, line_start, line_end, char_start, char_end), count, o
 
 
+def previews_of(out: np.ndarray, count: int, nuls: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The previews (:func:`paradup.paragraphs.preview`) of the ``count`` paragraphs of a cut buffer
+    (:func:`cut_ascii`'s bytes or :func:`cut_codes`' code points, NUL between paragraphs; ``nuls``, their
+    positions, when known), as UTF-8 and offsets: :class:`paradup.paragraphs.Previews`' fields.
+
+    >>> data, offsets = previews_of(cut_codes(["Été.\\n\\n" + "mot " * 30])[1], 2)
+    >>> [data[a:b].tobytes().decode() for a, b in zip(offsets[:-1], offsets[1:])][1][-6:]
+    't mot…'
+    """
+    nuls = np.flatnonzero(out == 0) if nuls is None else nuls
+    starts = np.r_[0, nuls + 1][:count].astype(np.int64)
+    ends = np.r_[nuls, out.size][:count].astype(np.int64)
+    return _previews(out, starts, ends, PREVIEW_CHARS)
+
+
+@kernel
+def _previews(out, starts, ends, limit):  # pragma: no cover - compiled; tested against preview()
+    count = starts.size
+    stops = np.empty(count, np.int64)
+    offsets = np.zeros(count + 1, np.int64)
+    size = 0
+    for p in range(count):
+        a, b = starts[p], ends[p]
+        e = b
+        if b - a > limit:  # text[:limit - 1] up to its last space, and an ellipsis
+            e = a + limit - 1
+            for k in range(a + limit - 2, a - 1, -1):
+                if out[k] == 32:
+                    e = k
+                    break
+            size += 3
+        stops[p] = e
+        for k in range(a, e):
+            c = out[k]
+            size += 1 if c < 0x80 else 2 if c < 0x800 else 3 if c < 0x10000 else 4
+        offsets[p + 1] = size
+    data = np.empty(size, np.uint8)
+    at = 0
+    for p in range(count):
+        for k in range(starts[p], stops[p]):
+            c = np.uint32(out[k])
+            if c < 0x80:
+                data[at] = c
+                at += 1
+            elif c < 0x800:
+                data[at], data[at + 1] = 0xC0 | (c >> 6), 0x80 | (c & 0x3F)
+                at += 2
+            elif c < 0x10000:
+                data[at], data[at + 1], data[at + 2] = 0xE0 | (c >> 12), 0x80 | ((c >> 6) & 0x3F), 0x80 | (c & 0x3F)
+                at += 3
+            else:
+                data[at], data[at + 1] = 0xF0 | (c >> 18), 0x80 | ((c >> 12) & 0x3F)
+                data[at + 2], data[at + 3] = 0x80 | ((c >> 6) & 0x3F), 0x80 | (c & 0x3F)
+                at += 4
+        if at < offsets[p + 1]:  # cut: "…"
+            data[at], data[at + 1], data[at + 2] = 0xE2, 0x80, 0xA6
+            at += 3
+    return data, offsets
+
+
 _BREAKS = np.zeros(256, dtype=np.uint8)  # white space, and NUL between paragraphs
 _BREAKS[[0, 9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = 1
 
@@ -180,3 +241,4 @@ def _count_runs(out, count, breaks):  # pragma: no cover - compiled; tested agai
 
 on_warm_up(lambda: cut_ascii(["a"]))
 on_warm_up(lambda: cut_codes(["\u00e9"]))
+on_warm_up(lambda: (previews_of(np.zeros(1, np.uint8), 1), previews_of(np.zeros(1, np.uint32), 1)))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -23,6 +24,8 @@ from paradup.model import Paragraph, Place
 _CLOSED = re.compile(r"[.!?:;…\"'”’»)\]]$")
 # A piece is a run of non-blank lines; group 1 is the first line's indent.
 _PIECE = re.compile(r"^([^\S\n]*)\S[^\n]*(?:\n[^\S\n]*\S[^\n]*)*", re.MULTILINE)
+
+PREVIEW_CHARS = 80  # characters of a paragraph's text its preview shows (a report's "preview")
 
 Spans = tuple[list[int], list[int], list[int], list[int]]  # line_start, line_end, char_start, char_end
 _COLUMNS = ("doc", "index", "line_start", "line_end", "char_start", "char_end")
@@ -124,7 +127,65 @@ def cut_documents(texts: Sequence[str], first_doc: int = 0, keep_texts: bool = F
             col += values
         found += paragraph_texts
     words = np.fromiter((len(t.split()) for t in found), dtype=np.int32, count=len(found))
-    return ParagraphTable(texts if keep_texts else (), *cols, words), found
+    return ParagraphTable(texts if keep_texts else (), *cols, words, Previews.of(found)), found
+
+
+def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
+    """Shorten ``text`` to ``limit`` characters at a word boundary.
+
+    >>> preview("one two three four", 12)
+    'one two…'
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+@dataclass(frozen=True)
+class Previews:
+    """Paragraphs' previews (:func:`preview` of their texts) as UTF-8: paragraph ``i``'s is
+    ``data[offsets[i]:offsets[i + 1]]``.  Made as the paragraphs are cut (by
+    :func:`paradup.cut.previews_of` on the compiled paths), so that a report
+    need not cut a text from its document for each member it shows.
+
+    >>> p = Previews.of(["Short.", "A longer paragraph " * 6])
+    >>> p[0], p.take([1, 0])[0][-12:], len(Previews.concat([p, p]))
+    ('Short.', 'paragraph A…', 4)
+    """
+
+    data: np.ndarray
+    offsets: np.ndarray
+
+    @staticmethod
+    def of(texts: Sequence[str]) -> Previews:
+        encoded = [preview(t).encode("utf-8") for t in texts]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(e) for e in encoded], out=offsets[1:])
+        return Previews(np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets)
+
+    @staticmethod
+    def concat(parts: Sequence[Previews]) -> Previews:
+        sizes = [p.offsets[1:] - p.offsets[0] for p in parts]
+        shifts = np.cumsum([0] + [p.offsets[-1] - p.offsets[0] for p in parts])
+        offsets = np.concatenate([np.zeros(1, np.int64), *(size + shift for size, shift in zip(sizes, shifts))])
+        return Previews(np.concatenate([np.zeros(0, np.uint8), *(p.data[p.offsets[0] : p.offsets[-1]] for p in parts)]),
+                        offsets.astype(np.int64))
+
+    def __len__(self) -> int:
+        return self.offsets.size - 1
+
+    def __getitem__(self, i: int) -> str:
+        return self.data[self.offsets[i] : self.offsets[i + 1]].tobytes().decode("utf-8")
+
+    def take(self, ids) -> Previews:
+        """The previews of paragraphs ``ids``, in that order."""
+        ids = np.asarray(ids, dtype=np.int64)
+        sizes = self.offsets[ids + 1] - self.offsets[ids]
+        offsets = np.zeros(ids.size + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        at = np.repeat(self.offsets[ids] - offsets[:-1], sizes) + np.arange(offsets[-1])
+        return Previews(self.data[at], offsets)
 
 
 def _is_broken(last_line: str, next_line: str) -> bool:
@@ -170,7 +231,8 @@ class ParagraphTable(Sequence[Paragraph]):
     (3, 'B c.', 1, [0, 0, 1])
     """
 
-    def __init__(self, texts: Sequence[str], doc, index, line_start, line_end, char_start, char_end, words) -> None:
+    def __init__(self, texts: Sequence[str], doc, index, line_start, line_end, char_start, char_end, words,
+                 previews: Previews | None = None) -> None:
         self.texts = texts
         self.doc = np.asarray(doc, dtype=np.int32)
         self.index = np.asarray(index, dtype=np.int32)
@@ -179,6 +241,7 @@ class ParagraphTable(Sequence[Paragraph]):
         self.char_start = np.asarray(char_start, dtype=np.int64)
         self.char_end = np.asarray(char_end, dtype=np.int64)
         self.words = np.asarray(words, dtype=np.int32)  # len(text.split()) of each paragraph, for reports
+        self.previews = previews  # each paragraph's preview, for reports (None: made from its text when asked)
 
     @classmethod
     def from_texts(cls, texts: Sequence[str]) -> ParagraphTable:
@@ -189,8 +252,9 @@ class ParagraphTable(Sequence[Paragraph]):
     def concat(cls, texts: Sequence[str], parts: Sequence[ParagraphTable]) -> ParagraphTable:
         """Join tables of consecutive runs of documents (their ``doc`` already global)."""
         if not parts:
-            return cls(texts, *([] for _ in _ALL_COLUMNS))
-        return cls(texts, *(np.concatenate([getattr(p, c) for p in parts]) for c in _ALL_COLUMNS))
+            return cls(texts, *([] for _ in _ALL_COLUMNS), Previews.of([]))
+        previews = Previews.concat([p.previews for p in parts]) if all(p.previews is not None for p in parts) else None
+        return cls(texts, *(np.concatenate([getattr(p, c) for p in parts]) for c in _ALL_COLUMNS), previews)
 
     def __len__(self) -> int:
         return self.doc.size

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from paradup.cut import cut_ascii, cut_codes, takes, takes_codes
+from paradup.cut import cut_ascii, cut_codes, previews_of, takes, takes_codes
 from paradup.model import Params
 from paradup.normalize import PARAGRAPH, SENTENCE, fold_others, fold_plain, normalize_buffer, normalize_simple
-from paradup.paragraphs import ParagraphTable, cut_documents
+from paradup.paragraphs import ParagraphTable, Previews, cut_documents
 from paradup.parallel import Helpers, map_shared
 from paradup.shingles import ShingleBatch, shingle_ascii, shingle_batch, shingle_buffer
 from paradup.signatures import sign_and_band, sign_flat
@@ -250,8 +250,10 @@ def _cut_stretch(texts: Sequence[str], first_doc: int, params: Params, how: int,
         return table, concat_digests(parts, params.bands)
     # The compiled paths: no Python string per paragraph.
     columns, buffer = cut_ascii(texts, ascii) if how == _ASCII else cut_codes(texts)
-    table = ParagraphTable((), columns[0] + first_doc, *columns[1:])
-    ends = np.flatnonzero(buffer == 0)[CHUNK - 1 :: CHUNK]  # the NUL after every CHUNK-th paragraph
+    nuls = np.flatnonzero(buffer == 0)
+    previews = Previews(*previews_of(buffer, len(columns[0]), nuls))
+    table = ParagraphTable((), columns[0] + first_doc, *columns[1:], previews)
+    ends = nuls[CHUNK - 1 :: CHUNK]  # the NUL after every CHUNK-th paragraph
     bounds = zip(np.r_[0, ends + 1].tolist(), np.r_[ends, buffer.size].tolist())
     digest = _digest_bytes if how == _ASCII else _digest_codes
     parts = [digest(buffer[a:b], params) for a, b in bounds] if len(table) else []

@@ -4,20 +4,9 @@ from __future__ import annotations
 
 from paradup.candidates import lsh_threshold
 from paradup.model import Match, Paragraph, Place, Report
+from paradup.paragraphs import PREVIEW_CHARS, preview
 
-PREVIEW_CHARS = 80
-
-
-def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
-    """Shorten ``text`` to ``limit`` characters at a word boundary.
-
-    >>> preview("one two three four", 12)
-    'one two…'
-    """
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0]
-    return cut + "…"
+__all__ = ["PREVIEW_CHARS", "doc_id", "member_links", "params_dict", "preview", "stats_dict"]
 
 
 def params_dict(report: Report) -> dict:

@@ -43,6 +43,77 @@ class Strings:
         object.__setattr__(self, "data", np.frombuffer(bytearray(b"".join(encoded)), dtype=np.uint8))
         object.__setattr__(self, "offsets", offsets)
 
+    @staticmethod
+    def of_arrays(data: np.ndarray, offsets: np.ndarray) -> Strings:
+        """The table whose entry ``i`` is ``data[offsets[i]:offsets[i + 1]]`` (UTF-8), ``offsets[0]`` being 0."""
+        strings = object.__new__(Strings)
+        object.__setattr__(strings, "data", data)
+        object.__setattr__(strings, "offsets", offsets)
+        return strings
+
+    @staticmethod
+    def concat(parts: Sequence[Strings]) -> Strings:
+        """One table of every entry of ``parts``, in order.
+
+        >>> joined = Strings.concat([Strings(["a", "bc"]), Strings(["d"])])
+        >>> joined.data.tobytes(), joined.offsets.tolist()
+        (b'abcd', [0, 1, 3, 4])
+        """
+        shifts = np.cumsum([0] + [p.data.size for p in parts])
+        offsets = np.concatenate([np.zeros(1, np.int64), *(p.offsets[1:] + shift for p, shift in zip(parts, shifts))])
+        return Strings.of_arrays(np.concatenate([np.zeros(0, np.uint8), *(p.data for p in parts)]), offsets.astype(np.int64))
+
+
+def quoted(data: np.ndarray, offsets: np.ndarray) -> Strings:
+    r"""The JSON string literals of UTF-8 strings ``data[offsets[i]:offsets[i + 1]]``, as
+    ``json.encoder.encode_basestring`` writes them (``ensure_ascii=False``): ``"``, ``\\`` and control
+    characters escaped, every other character as it is.
+
+    >>> q = quoted(np.frombuffer('a"b\\c\n\x1bé'.encode(), dtype=np.uint8), np.array([0, 5, 9]))
+    >>> [q.data[a:b].tobytes().decode() for a, b in zip(q.offsets[:-1], q.offsets[1:])]
+    ['"a\\"b\\\\c"', '"\\n\\u001bé"']
+    """
+    return Strings.of_arrays(*_quoted(data, offsets, _SHORT, _HEX))
+
+
+_SHORT = np.zeros(128, dtype=np.uint8)  # the letter of a two-character escape (\" \\ \b \f \n \r \t), 0 for none
+for _c, _e in zip(b'"\\\b\f\n\r\t', b'"\\bfnrt'):
+    _SHORT[_c] = _e
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8).copy()
+
+
+@kernel
+def _quoted(data, offsets, short, hexits):  # pragma: no cover - compiled; tested against encode_basestring
+    n = offsets.size - 1
+    out_at = np.zeros(n + 1, np.int64)
+    size = 0
+    for i in range(n):
+        size += 2
+        for k in range(offsets[i], offsets[i + 1]):
+            c = data[k]
+            size += 1 if c >= 128 or (c >= 32 and short[c] == 0) else 2 if short[c] != 0 else 6
+        out_at[i + 1] = size
+    out = np.empty(size, np.uint8)
+    at = 0
+    for i in range(n):
+        out[at] = 34
+        at += 1
+        for k in range(offsets[i], offsets[i + 1]):
+            c = data[k]
+            if c >= 128 or (c >= 32 and short[c] == 0):
+                out[at] = c
+                at += 1
+            elif short[c] != 0:
+                out[at], out[at + 1] = 92, short[c]
+                at += 2
+            else:  # \u00XX
+                out[at], out[at + 1], out[at + 2], out[at + 3] = 92, 117, 48, 48
+                out[at + 4], out[at + 5] = hexits[c >> 4], hexits[c & 15]
+                at += 6
+        out[at] = 34
+        at += 1
+    return out, out_at
+
 
 @dataclass(frozen=True)
 class Tokens:
@@ -113,4 +184,5 @@ def _emit(kinds, values, fixed, fixed_at, batch, batch_at):  # pragma: no cover 
     return out
 
 
+on_warm_up(lambda: quoted(np.zeros(1, np.uint8), np.array([0, 1])))
 on_warm_up(lambda: emit(Tokens.of([(INT, 1), (FIXED, 0), (BATCH, 0)]), Strings(["a"]), Strings(["b"])))

@@ -4,7 +4,8 @@ Each item is written exactly as the C JSON encoder writes its dict
 (``json.dumps(item, ensure_ascii=False, separators=(", ", ": "))``; a test
 holds them equal), items joined by ``",\\n"``.  Numbers come from the
 report's arrays; scores are written with ``repr`` once per distinct value of
-a batch, previews once per member.
+a batch; previews are the scan's (:class:`~paradup.paragraphs.Previews`), quoted compiled, or made from
+each member's text for a report built by hand.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from paradup.matches import _KINDS
 from paradup.model import Report
 from paradup.paragraphs import _COLUMNS, ParagraphTable
 from paradup.reports.common import preview
-from paradup.reports.emit import BATCH, FIXED, INT, Strings, Tokens, emit
+from paradup.reports.emit import BATCH, FIXED, INT, Strings, Tokens, emit, quoted
 
 # The fixed text between values, in the order each item writes it.
 _MEMBER = ['{"doc": ', ', "index": ', ', "line_start": ', ', "line_end": ', ', "char_start": ', ', "char_end": ',
@@ -68,11 +69,17 @@ class ItemWriter:
         ids, sizes, members, reps = (np.asarray(x, dtype=np.int64) for x in (ids, sizes, members, reps))
         weakest = np.asarray(weakest, dtype=np.float64)
         n, m = sizes.size, members.size
-        texts = self.report.texts(members.tolist())
-        previews = [encode_basestring(preview(t)) for t in texts]
         scores, score_of = _reprs(weakest)
+        stored = getattr(self.report.paragraphs, "previews", None)  # a scan's table: previews made as it was cut
+        if stored is not None:
+            taken = stored.take(members)
+            batch = Strings.concat([Strings(scores), quoted(taken.data, taken.offsets)])
+            words = self.report.paragraphs.words[members].astype(np.int64)
+        else:
+            texts = self.report.texts(members.tolist())
+            batch = Strings(scores + [encode_basestring(preview(t)) for t in texts])
+            words = np.asarray(self.report.word_counts(members, texts), dtype=np.int64)
         doc, index, line_start, line_end, char_start, char_end = self._places(members)
-        words = np.asarray(self.report.word_counts(members, texts), dtype=np.int64)
         first = np.zeros(m, dtype=bool)
         first[np.cumsum(sizes) - sizes] = True
         member = self._rows(m, [(FIXED, np.where(first, self._at[""], self._at[", "]))], _MEMBER, [
@@ -99,7 +106,7 @@ class ItemWriter:
         ):
             kinds_out[at] = kind
             values_out[at] = value
-        return emit(Tokens(kinds_out, values_out), self.fixed, Strings(scores + previews)).tobytes()
+        return emit(Tokens(kinds_out, values_out), self.fixed, batch).tobytes()
 
     def matches(self, start: int, stop: int) -> bytes:
         """Matches ``start:stop``, joined by ``",\\n"``, as UTF-8."""
