@@ -13,10 +13,9 @@ Stages (each timed in ``Report.stats["seconds"]``):
 4. ``verify``: score candidates from their texts, re-normalised for the few
    paragraphs involved, in ``jobs`` threads; keep the matches (passages apart);
 5. ``clusters`` and ``blocks``; the clusters and matches stay arrays
-   (:mod:`paradup.found`); with ``jobs > 1`` and enough matches the blocks
-   (Python, which threads would take turns at) are found in ``jobs`` parts,
-   by forked workers while this process builds the clusters, then its own,
-   and ``blocks`` is the time after the clusters (forking and joining included).
+   (:mod:`paradup.found`); with ``jobs > 1`` and enough matches a thread
+   builds the clusters (numpy) while this one finds the blocks (Python), and
+   ``blocks`` is the time after the clusters.
 
 Paragraph and normalised texts are never all held at once: the report's
 paragraphs are a :class:`~paradup.paragraphs.ParagraphTable` that cuts a
@@ -42,7 +41,7 @@ from paradup.matches import CONTAINMENT, EXACT, NEAR, Verified, verify_texts
 from paradup.model import Document, InputError, InputProblem, Params, Report
 from paradup.normalize import SENTENCE, normalize_batch
 from paradup.paragraphs import ParagraphTable
-from paradup.parallel import gc_paused, map_shared, map_threads, slices
+from paradup.parallel import gc_paused, map_threads, slices
 from paradup.sketch import Digest, ReadAhead, paragraphs_and_digest
 
 __all__ = ["Nodes", "Progress", "find_duplicates", "group_exact"]
@@ -105,15 +104,16 @@ def _find_duplicates(documents, params, problems, root, progress, jobs, ahead) -
         found = cluster_arrays(nodes.count, _match_arrays(copies), params)
         began = time.perf_counter()
         links = block_links(nodes, copies, crowded_nodes(nodes, found, params.max_bucket), params)
-        jobs = max(jobs, 1) if len(copies) >= _PARALLEL_PAIRS else 1  # jobs 0 from a library call: one
+        # A thread builds the clusters (numpy, which lets go of Python's lock) while this one finds the blocks
+        # (Python): forked workers sharing the blocks took longer here than one process doing both (the
+        # fork of a 1.3 GB process and its copies on write, at 1e6 paragraphs).
+        jobs = 2 if jobs > 1 and len(copies) >= _PARALLEL_PAIRS else 1
         state = (table, nodes, node_matches, found, links, params)
-        # This process takes parts 0, jobs, 2 * jobs...: the clusters, then the last share of the blocks.
-        parts = map_shared(_finish, state, ["clusters", *((k, jobs) for k in range(jobs))], jobs)
-        clusters, matches, took = parts[0]
-        blocks = number_blocks(found for part in parts[1:] for found in part)
+        (clusters, matches, took), blocks = map_threads(_finish, state, ["clusters", (0, 1)], jobs)
+        blocks = number_blocks(blocks)
         waited = time.perf_counter() - began - took
-    # With jobs > 1 workers find blocks while this process builds the clusters (then finds its share),
-    # and "blocks" is the rest of the time: what blocks add to a scan.
+    # With jobs > 1 a thread builds the clusters while this one finds the blocks, and "blocks" is the rest
+    # of the time: what blocks add to a scan.
     seconds["clusters"] -= waited
     seconds["blocks"] = waited
     sizes = nodes.sizes
