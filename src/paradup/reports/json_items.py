@@ -16,7 +16,7 @@ from json.encoder import encode_basestring
 import numpy as np
 
 from paradup.found import CLUSTER_KINDS, ClusterTable, MatchTable, cluster_columns, match_columns
-from paradup.matches import _KINDS
+from paradup.matches import _KINDS, CONTAINMENT
 from paradup.model import Report
 from paradup.paragraphs import _COLUMNS, ParagraphTable
 from paradup.reports.common import preview
@@ -42,7 +42,19 @@ class ItemWriter:
         self._at = {text: i for i, text in reversed(list(enumerate(fixed)))}  # a repeated text: its first entry
         self._kind = {k: self._at[encode_basestring(k)] for k in kinds}
         self._docs = len(fixed)  # document d's id is entry _docs + d
-        self.fixed = Strings(fixed + [encode_basestring(d.id) for d in report.documents])
+        ids = [encode_basestring(d.id) for d in report.documents]
+        # A scan's tables: their kinds' codes and every distinct score, written once for the whole report.
+        self._tables = isinstance(report.clusters, ClusterTable) and isinstance(report.matches, MatchTable)
+        if self._tables:
+            self._cluster_kind = np.array([self._kind[k] for k in CLUSTER_KINDS], dtype=np.int64)
+            self._match_kind = np.array([self._kind[k] if k else -1 for k in _KINDS], dtype=np.int64)
+            v = report.matches.verified
+            self._score_bits, scores = _distinct(np.concatenate([report.clusters.weakest, v.similarity, v.jaccard,
+                                                                 v.containment]))
+            self._scores = self._docs + len(ids)  # score k is entry _scores + k
+            self._contained = np.array([self._at["null"], self._scores + len(scores), self._scores + len(scores) + 1])
+            ids += scores + [encode_basestring("a"), encode_basestring("b")]
+        self.fixed = Strings(fixed + ids)
 
     def takes(self, which: str, start: int, stop: int) -> bool:
         """Whether :meth:`clusters` (``which``) or :meth:`matches` writes items ``start:stop`` as the encoder does.
@@ -65,11 +77,20 @@ class ItemWriter:
 
     def clusters(self, start: int, stop: int) -> bytes:
         """Clusters ``start:stop``, joined by ``",\\n"``, as UTF-8."""
-        ids, kinds, weakest, sizes, members, reps = cluster_columns(self.report.clusters, start, stop)
-        ids, sizes, members, reps = (np.asarray(x, dtype=np.int64) for x in (ids, sizes, members, reps))
-        weakest = np.asarray(weakest, dtype=np.float64)
+        table = self.report.clusters
+        if self._tables:  # arrays throughout, scores written once a report
+            lo, hi = int(table.offsets[start]), int(table.offsets[stop])
+            ids = np.arange(start, stop, dtype=np.int64)
+            sizes = np.diff(table.offsets[start : stop + 1]).astype(np.int64)
+            members, reps = table.members[lo:hi].astype(np.int64), table.members[table.offsets[start:stop]].astype(np.int64)
+            kind_of, scores = self._cluster_kind[table.kinds[start:stop]], []
+            weakest_of = (FIXED, self._score_of(table.weakest[start:stop]))
+        else:
+            ids, kinds, weakest, sizes, members, reps = cluster_columns(table, start, stop)
+            ids, sizes, members, reps = (np.asarray(x, dtype=np.int64) for x in (ids, sizes, members, reps))
+            scores, score_of = _reprs(np.asarray(weakest, dtype=np.float64))
+            kind_of, weakest_of = np.array([self._kind[k] for k in kinds], dtype=np.int64), (BATCH, score_of)
         n, m = sizes.size, members.size
-        scores, score_of = _reprs(weakest)
         stored = getattr(self.report.paragraphs, "previews", None)  # a scan's table: previews made as it was cut
         if stored is not None:
             taken = stored.take(members)
@@ -86,9 +107,7 @@ class ItemWriter:
             (FIXED, self._docs + doc), (INT, index), (INT, line_start), (INT, line_end), (INT, char_start),
             (INT, char_end), (INT, words), (BATCH, len(scores) + np.arange(m))])
         rep_doc, rep_index = self._places(reps)[:2]
-        head = self._rows(n, [], _CLUSTER[:5], [
-            (INT, ids), (FIXED, np.array([self._kind[k] for k in kinds], dtype=np.int64)), (INT, sizes),
-            (BATCH, score_of)])
+        head = self._rows(n, [], _CLUSTER[:5], [(INT, ids), (FIXED, kind_of), (INT, sizes), weakest_of])
         tail = self._rows(n, [], [_CLUSTER[5], *_CLUSTER[6:], ""], [(FIXED, self._docs + rep_doc), (INT, rep_index),
                                                                       (FIXED, self._separators(n))])
         # Cluster c: its head, its members' rows, its tail (the last token its separator).
@@ -110,22 +129,35 @@ class ItemWriter:
 
     def matches(self, start: int, stop: int) -> bytes:
         """Matches ``start:stop``, joined by ``",\\n"``, as UTF-8."""
-        a, b, kinds, similarity, jaccard, containment, contained = match_columns(self.report.matches, start, stop)
-        n = len(a)
-        scores, score_of = _reprs(np.array([*similarity, *jaccard, *containment], dtype=np.float64))
-        kind_of = np.array([self._kind[k] for k in kinds], dtype=np.int64)
-        written = [encode_basestring(c) for c in contained if c is not None]
-        contained_of = np.full(n, self._at["null"], dtype=np.int64)
-        some = np.array([c is not None for c in contained], dtype=bool)
-        contained_of[some] = np.arange(len(written)) + len(scores)
-        pa, pb = self._places(np.asarray(a, dtype=np.int64)), self._places(np.asarray(b, dtype=np.int64))
+        if self._tables:  # arrays throughout, scores and "contained" written once a report
+            v, part = self.report.matches.verified, slice(start, stop)
+            a, b, n = v.a[part].astype(np.int64), v.b[part].astype(np.int64), stop - start
+            kind_of = self._match_kind[v.kind[part]]
+            scores = [(FIXED, self._score_of(x[part])) for x in (v.similarity, v.jaccard, v.containment)]
+            contained_of = self._contained[np.where(v.kind[part] == CONTAINMENT, np.where(v.smaller_a[part], 1, 2), 0)]
+            written, some = [], np.zeros(n, dtype=bool)
+        else:
+            a, b, kinds, similarity, jaccard, containment, contained = match_columns(self.report.matches, start, stop)
+            n = len(a)
+            reprs, score_of = _reprs(np.array([*similarity, *jaccard, *containment], dtype=np.float64))
+            kind_of = np.array([self._kind[k] for k in kinds], dtype=np.int64)
+            scores = [(BATCH, score_of[:n]), (BATCH, score_of[n : 2 * n]), (BATCH, score_of[2 * n :])]
+            written = reprs + [encode_basestring(c) for c in contained if c is not None]
+            contained_of = np.full(n, self._at["null"], dtype=np.int64)
+            some = np.array([c is not None for c in contained], dtype=bool)
+            contained_of[some] = np.arange(int(some.sum())) + len(reprs)
+            a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+        pa, pb = self._places(a), self._places(b)
         kind_rows, value_rows = self._rows(n, [], [*_MATCH, ""], [
             (FIXED, self._docs + pa[0]), (INT, pa[1]), (INT, pa[2]), (FIXED, self._docs + pb[0]), (INT, pb[1]),
-            (INT, pb[2]), (FIXED, kind_of), (BATCH, score_of[:n]), (BATCH, score_of[n : 2 * n]),
-            (BATCH, score_of[2 * n :]), (FIXED, contained_of), (FIXED, self._separators(n))])
-        kind_rows[:, -4] = np.where(some, BATCH, FIXED)  # "contained": a batch string, or the fixed null
+            (INT, pb[2]), (FIXED, kind_of), *scores, (FIXED, contained_of), (FIXED, self._separators(n))])
+        kind_rows[:, -4] = np.where(some, BATCH, FIXED)  # "contained": a batch string, or a fixed one
         tokens = Tokens(kind_rows.ravel(), value_rows.ravel())
-        return emit(tokens, self.fixed, Strings(scores + written)).tobytes()
+        return emit(tokens, self.fixed, Strings(written)).tobytes()
+
+    def _score_of(self, values: np.ndarray) -> np.ndarray:
+        """The fixed entries of scores ``values`` (every score of the report is one)."""
+        return self._scores + np.searchsorted(self._score_bits, np.asarray(values, dtype=np.float64).view(np.int64))
 
     def _separators(self, n: int) -> np.ndarray:
         """``",\\n"`` after every item but the last."""
@@ -162,6 +194,12 @@ def _ints(values) -> bool:
 
 def _floats(values) -> bool:
     return all(isinstance(v, float) for v in values)
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """The distinct ``values`` (their bits, sorted: 0.0 and -0.0 apart) and each written as Python writes it."""
+    bits = np.unique(np.asarray(values, dtype=np.float64).view(np.int64))
+    return bits, [repr(v) for v in bits.view(np.float64).tolist()]
 
 
 def _reprs(values: np.ndarray) -> tuple[list[str], np.ndarray]:
