@@ -51,50 +51,10 @@ def test_results_come_back_through_the_pipe_when_shared_memory_is_full_or_missin
     check(map_shared(arrays, 7, [1, 2, 3, 4], jobs=2, spill=True))
 
 
-def whose(shared: list, part: int) -> tuple[int, int, int]:
-    import time
-
-    time.sleep(0.01)
-    return part, len(shared), os.getpid()
-
-
-def test_a_head_start_splits_parts_between_the_workers_front_and_this_process_back():
-    shared = list(range(5))
-    head = parallel.HeadStart(whose, shared, list(range(40)), jobs=2)
-    shared.append(5)  # read on after the fork: the workers do not see it, this process does
-    out = head.finish()
-    assert [part for part, _, _ in out] == list(range(40))
-    mine = [part for part, _, pid in out if pid == os.getpid()]
-    theirs = [part for part, _, pid in out if pid != os.getpid()]
-    assert mine and theirs and max(theirs) < min(mine)  # the workers from the front, this process from the back
-    assert {seen for _, seen, pid in out if pid != os.getpid()} == {5}
-    assert {seen for _, seen, pid in out if pid == os.getpid()} == {6}
-
-
-def test_a_head_start_closed_unfinished_stops_its_workers_and_leaves_no_files(monkeypatch):
-    if not os.path.isdir(parallel._SPILL_ROOT):
-        pytest.skip("no /dev/shm here")
-    made = []
-    monkeypatch.setattr(parallel, "_spill_dir", lambda: made.append(parallel.tempfile.mkdtemp(dir=parallel._SPILL_ROOT)) or made[-1])
-    head = parallel.HeadStart(arrays, 7, [1, 2, 3, 4] * 20, jobs=2, spill=True)
-    head.close()  # the scan failed after the fork
-    assert made and not os.path.exists(made[0])
-    check(parallel.HeadStart(arrays, 7, [1, 2, 3, 4], jobs=2, spill=True).finish())
-
-
 def dies_in_a_worker(parent: int, part: int) -> int:
     if os.getpid() != parent:
         os._exit(3)  # killed, say, by the kernel for want of memory
     return part
-
-
-def test_a_head_start_whose_worker_dies_raises_instead_of_waiting_forever():
-    import time
-
-    head = parallel.HeadStart(dies_in_a_worker, os.getpid(), list(range(6)), jobs=2)
-    time.sleep(0.5)  # this process still reading: the worker takes the first part and dies
-    with pytest.raises(RuntimeError, match="worker process died"):
-        head.finish()
 
 
 def test_a_worker_that_dies_in_a_stage_fails_the_stage_instead_of_hanging():
@@ -156,7 +116,7 @@ def test_a_worker_stopped_while_sending_its_result_leaves_no_thread_waiting_fore
 
 _KILLED_SCRIPT = """
 import os, sys, time
-from paradup.parallel import HeadStart, map_shared
+from paradup.parallel import map_shared
 
 MAIN = os.getpid()
 
@@ -165,11 +125,7 @@ def work(folder, part):
         open(os.path.join(folder, str(os.getpid())), "w").close()
     time.sleep(60)
 
-if sys.argv[2] == "head":
-    HeadStart(work, sys.argv[1], [0, 1], jobs=2)
-    time.sleep(60)
-else:
-    map_shared(work, sys.argv[1], [0, 1], jobs=2)
+map_shared(work, sys.argv[1], [0, 1], jobs=2)
 """
 
 
@@ -182,8 +138,7 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl(PR_SET_PDEATHSIG) and /proc are Linux's")
-@pytest.mark.parametrize("how", ["map", "head"])
-def test_workers_die_with_a_scan_killed_outright(tmp_path, how):
+def test_workers_die_with_a_scan_killed_outright(tmp_path):
     """A scan killed with SIGKILL cannot stop its workers; Linux does (they work for a minute here)."""
     import signal
     import subprocess
@@ -193,7 +148,7 @@ def test_workers_die_with_a_scan_killed_outright(tmp_path, how):
     script.write_text(_KILLED_SCRIPT)
     folder = tmp_path / "pids"
     folder.mkdir()
-    main = subprocess.Popen([sys.executable, str(script), str(folder), how])
+    main = subprocess.Popen([sys.executable, str(script), str(folder)])
     try:
         deadline = time.monotonic() + 30
         while not list(folder.iterdir()) and time.monotonic() < deadline:

@@ -1,11 +1,14 @@
-"""Run a pure stage function over parts of a batch, in worker processes (and
+"""Run a pure stage function over parts of a batch, in threads or worker processes (and
 bulk steps with the garbage collector paused).
 
 The stage functions take plain values and return arrays, so they run the same
-here, in a pool of forked workers, or on a distributed engine.  With fork the
-large inputs (documents, band keys) are inherited by the workers instead of
-pickled to them: :func:`map_shared` calls ``func(shared, part)`` for each
-part, ``shared`` being whatever the parent set up before forking.
+here, in threads, in a pool of forked workers, or on a distributed engine.
+A scan's stages run in threads (:func:`map_threads`, :class:`Helpers`): their
+work is compiled kernels and numpy, which let go of Python's lock, and a
+thread needs no copy of its inputs.  :func:`map_shared` forks workers that
+inherit the large inputs instead of having them pickled: it calls
+``func(shared, part)`` for each part, ``shared`` being whatever the parent set
+up before forking (``dedup``'s sketches).
 """
 
 from __future__ import annotations
@@ -97,72 +100,6 @@ def map_shared(func: Callable[[Any, Any], T], shared: Any, parts: Sequence[Any],
         return out
     finally:
         _remove(spill_dir)
-
-
-class HeadStart:
-    """Work on ``parts`` that ``jobs - 1`` workers forked now start on while this process goes on.
-
-    Made while this process is still busy (reading the rest of a corpus):
-    the workers take parts from the front; :meth:`finish` has this process
-    take the parts they have not reached from the back, and returns
-    ``[func(shared, part) for part in parts]``.  The workers see ``shared``
-    as it was when they were forked.  A worker that dies (out of memory,
-    killed) makes :meth:`finish` raise instead of wait forever.  Always
-    :meth:`close` it (``finish`` does).
-
-    >>> head = HeadStart(lambda s, p: s * p, 3, [1, 2, 3, 4], jobs=2)
-    >>> head.finish()
-    [3, 6, 9, 12]
-    """
-
-    def __init__(self, func: Callable[[Any, Any], Any], shared: Any, parts: Sequence[Any], jobs: int,
-                 spill: bool = False) -> None:
-        from paradup.jit import warm_up
-
-        warm_up()  # compiled once here, inherited by every worker
-        context = multiprocessing.get_context("fork")
-        self._func, self._shared, self._parts = func, shared, parts
-        self._out: list[Any] = [None] * len(parts)
-        self._lock = context.Lock()
-        self._ends = context.RawArray("q", [0, len(parts)])  # the next part from the front, the end of those left
-        self._spill_dir = _spill_dir() if spill else None
-        try:
-            state = (func, shared, self._spill_dir, parts, self._lock, self._ends)
-            self._pool, self._pending = _fork(jobs - 1, state, _take_from_front, [()] * (jobs - 1))
-        except BaseException:
-            _remove(self._spill_dir)
-            raise
-
-    def finish(self) -> list[Any]:
-        """:meth:`help`, then return :meth:`results`."""
-        self.help()
-        return self.results()
-
-    def help(self) -> None:
-        """Take the parts the workers have not reached, from the back, until none is left."""
-        try:
-            while (i := _take(self._lock, self._ends, front=False)) is not None:
-                self._out[i] = self._func(self._shared, self._parts[i])
-        except BaseException:
-            self.close()
-            raise
-
-    def results(self) -> list[Any]:
-        """Wait for the workers and return every part's result, in order; then :meth:`close`."""
-        try:
-            for pending in self._pending:
-                for i, result in _result(pending):
-                    self._out[i] = _restore(result)
-            return self._out
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        """Stop the workers (at once, if they are still working) and remove what they left in shared memory."""
-        try:
-            _stop(self._pool)
-        finally:
-            _remove(self._spill_dir)
 
 
 def map_threads(func: Callable[[Any, Any], T], shared: Any, parts: Sequence[Any], jobs: int) -> list[T]:
@@ -380,28 +317,6 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     writer = getattr(results, "_writer", None)
     if processes and writer is not None:
         writer.close()
-
-
-def _take(lock, ends, front: bool) -> int | None:
-    with lock:
-        first, stop = ends[0], ends[1]
-        if first >= stop:
-            return None
-        if front:
-            ends[0] = first + 1
-            return first
-        ends[1] = stop - 1
-        return stop - 1
-
-
-def _take_from_front() -> list[tuple[int, Any]]:
-    gc.disable()  # forked while the parent was reading, before it paused the collector (see gc_paused)
-    func, shared, spill_dir, parts, lock, ends = _SHARED
-    done = []
-    while (i := _take(lock, ends, front=True)) is not None:
-        result = func(shared, parts[i])
-        done.append((i, result if spill_dir is None else _spilled(result, spill_dir)))
-    return done
 
 
 def _call(part: Any) -> Any:

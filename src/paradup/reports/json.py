@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import partial
 from itertools import islice, pairwise
 from json.encoder import c_make_encoder, encode_basestring
 
@@ -13,7 +14,7 @@ from paradup import __version__
 from paradup.found import ClusterTable, cluster_columns, match_columns
 from paradup.model import Place, Report, Span
 from paradup.paragraphs import doc_counts
-from paradup.parallel import HeadStart, can_fork
+from paradup.parallel import Helpers
 from paradup.reports.common import doc_id, params_dict, preview, stats_dict
 from paradup.reports.json_items import ItemWriter
 
@@ -65,27 +66,26 @@ def render(report: Report, timings: bool = True) -> str:
 def render_chunks(report: Report, timings: bool = True, jobs: int = 1) -> Iterator[str | memoryview]:
     """Yield :func:`render`'s text in pieces, writing each list item only when it is reached.
 
-    With ``jobs`` > 1 and a large report, ``jobs - 1`` forked workers and
-    this process share the clusters and matches (:func:`_shares`); those
-    pieces come back as UTF-8 bytes (``memoryview``, mapped from shared
-    memory when it has room, else sent through a pipe; never decoded here):
-    write them as they are.  The text does not depend on ``jobs``.
+    With ``jobs`` > 1 and a large report, ``jobs - 1`` threads and this one
+    share the clusters and matches (:func:`_shares`; the compiled writer lets
+    go of Python's lock for most of its work); those pieces come as UTF-8
+    bytes (``memoryview``, never decoded here): write them as they are.  The
+    text does not depend on ``jobs``.
     """
     writer = ItemWriter(report)
     data = _data(report, timings, _Lines(_item_text(writer, "clusters")), _Lines(_item_text(writer, "matches")))
     shares = _shares(report, jobs)
-    if len(shares) < 2 or not can_fork():
+    if len(shares) < 2:
         return _chunks(data)
     data["clusters"] = _Rendered(writer, shares, jobs)
     del data["matches"]  # written with the clusters, in the same place
     return _chunks(data)
 
 
-#: Below this many clusters and matches together, one process writes them all (forking costs more).
+#: Below this many clusters and matches together, one thread writes them all (threads cost more).
 PARALLEL_ITEMS = 20_000
-#: Shares of the clusters and matches a process: the workers take them from the front and this process,
-#: once it has written the report's head, from the back, so that all finish together however fast each is
-#: (a forked process writes more slowly than one alone, by how many pages it copies on write).
+#: Shares of the clusters and matches a job: the threads take them in order as they finish the last, and
+#: this one too once it has written the report's head, so that all finish together however fast each is.
 SHARES_PER_JOB = 8
 
 
@@ -121,17 +121,19 @@ def _shares(report: Report, jobs: int) -> list[tuple[int, int]]:
 
 
 class _Rendered:
-    """The clusters and matches lists, rendered in ``shares`` by forked workers and this process."""
+    """The clusters and matches lists, rendered in ``shares`` by threads and this one."""
 
     def __init__(self, writer: ItemWriter, shares: list[tuple[int, int]], jobs: int) -> None:
         # Written as '"clusters": [...], "matches": [...]' with the junction inside a share: both must have items.
         assert writer.report.clusters and writer.report.matches, "shared only when there are clusters and matches"
         self.writer, self.shares, self.jobs = writer, shares, jobs
-        self.workers: HeadStart | None = None
+        self.workers: Helpers | None = None
 
     def start(self) -> None:
-        """Fork the workers, which start on the first shares while this process writes what comes before."""
-        self.workers = HeadStart(_share_bytes, self.writer, self.shares, self.jobs, spill=True)
+        """Start the threads, which begin on the first shares while this thread writes what comes before."""
+        self.workers = Helpers(partial(_share_bytes, self.writer), self.jobs - 1)
+        for share in self.shares:
+            self.workers.add(share)
 
     def close(self) -> None:
         if self.workers is not None:
@@ -158,7 +160,7 @@ def _share_pieces(writer: ItemWriter, first: int, stop: int) -> Iterator[bytes]:
 
 
 def _share_bytes(writer: ItemWriter, share: tuple[int, int]) -> np.ndarray:
-    """:func:`_share_pieces` as one array of bytes (a worker's result)."""
+    """:func:`_share_pieces` as one array of bytes (a thread's result)."""
     return np.frombuffer(b"".join(_share_pieces(writer, *share)), dtype=np.uint8)
 
 
@@ -192,7 +194,7 @@ def _chunks(data: dict) -> Iterator[str]:
     rendered = [value for value in data.values() if isinstance(value, _Rendered)]
     try:
         for value in rendered:
-            value.start()  # its workers begin while this process writes the keys before it
+            value.start()  # its threads begin while this one writes the keys before it
         yield from _chunks_of(data)
     finally:
         for value in rendered:
