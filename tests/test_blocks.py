@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from paradup.blocks import Link, find_blocks
 from paradup.model import Params
 from paradup.paragraphs import split_paragraphs
@@ -77,3 +81,59 @@ def test_blocks_found_in_parts_are_the_blocks_found_at_once():
         parts = [spans_of(ps, links, Params(), None, (k, n)) for k in range(n)]
         assert all(len(p) < len(whole) for p in parts)  # each part found only its own
         assert number_blocks(f for part in parts for f in part) == whole
+
+
+def reference_chains(grid: dict[tuple[int, int], float], params: Params) -> list[list[tuple[int, int]]]:
+    """The definition (paradup's before it was compiled): maximal diagonal chains of grid points, longest first,
+    disjoint.
+
+    A step may move along one side only (a split paragraph) but never twice in
+    a row, so a paragraph matching many neighbours does not make a run.
+    """
+    step = params.max_gap + 1
+    best: dict[tuple[int, int], tuple[int, tuple[int, int] | None, bool]] = {}  # length, previous, flat step
+    for i, j in sorted(grid):
+        length, prev, flat = 1, None, False
+        for di in range(step + 1):
+            for dj in range(step + 1):
+                key = (i - di, j - dj)
+                if not (di or dj) or key not in best:
+                    continue
+                is_flat = di == 0 or dj == 0
+                if is_flat and best[key][2]:
+                    continue
+                if best[key][0] + 1 > length:
+                    length, prev, flat = best[key][0] + 1, key, is_flat
+        best[(i, j)] = (length, prev, flat)
+    used: set[tuple[int, int]] = set()
+    chains = []
+    for end in sorted(best, key=lambda k: (-best[k][0], k)):
+        chain, node = [], end
+        while node is not None and node not in used:
+            chain.append(node)
+            node = best[node][1]
+        used.update(chain)
+        rows, cols = {i for i, _ in chain}, {j for _, j in chain}
+        if len(chain) >= params.min_block and min(len(rows), len(cols)) >= 2:
+            chains.append(chain[::-1])
+    return chains
+
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), min_size=1, max_size=40), min_size=1, max_size=6),
+       st.integers(0, 3), st.integers(2, 4))
+def test_compiled_chains_are_the_reference_chains(grids, max_gap, min_block):
+    from paradup.blocks import _chain_points
+
+    params = Params(max_gap=max_gap, min_block=min_block)
+    points = [sorted(set(g)) for g in grids]
+    ia = np.array([i for g in points for i, _ in g], dtype=np.int64)
+    ib = np.array([j for g in points for _, j in g], dtype=np.int64)
+    sizes = [len(g) for g in points]
+    starts = np.cumsum([0, *sizes[:-1]]).astype(np.int64)
+    grid_of, at, found = _chain_points(ia, ib, starts, starts + np.array(sizes), max_gap + 1, min_block)
+    got = [[] for _ in points]
+    for c, g in enumerate(grid_of.tolist()):
+        got[g].append([(int(ia[k]), int(ib[k])) for k in found[at[c] : at[c + 1]].tolist()])
+    assert got == [reference_chains(dict.fromkeys(g, 1.0), params) for g in points]

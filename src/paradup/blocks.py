@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from paradup.jit import inline, kernel, on_warm_up
 from paradup.model import Block, Paragraph, Params, Span
 from paradup.paragraphs import columns
 
@@ -78,17 +79,17 @@ Found = tuple[Span, Span, tuple[tuple[int, int], ...], float]
 def block_spans(paragraphs: Sequence[Paragraph], links: Sequence[Link] | Links, params: Params,
                 loose: Loose | None = None, part: tuple[int, int] = (0, 1)) -> list[Found]:
     """Return the blocks of every ``part[1]``-th pair of documents, from the ``part[0]``-th, unnumbered and unordered:
-    the parts can be found in separate processes, and :func:`number_blocks` of them all is :func:`find_blocks`."""
+    the parts can be found separately, and :func:`number_blocks` of them all is :func:`find_blocks`."""
     links = links if isinstance(links, Links) else Links.of(links)
     docs, indexes = columns(paragraphs)
     first = dict(zip(*(a.tolist() for a in np.unique(docs, return_index=True))))
     ends = (docs, len(paragraphs))
     found = []
-    for (da, db), grid in _grids(docs, indexes, links, params.min_block, part):
+    for (da, db), grid, chains in _grids(docs, indexes, links, params, part):
         rows: dict[int, list[tuple[int, float]]] = {}
         for (i, j), s in grid.items():
             rows.setdefault(i, []).append((j, s))
-        for pairs in _chains(grid, params):
+        for pairs in chains:
             block = _widen(pairs, grid, rows, da, db, first, ends, params, loose)
             if block is not None:
                 found.append(block)
@@ -101,9 +102,9 @@ def number_blocks(found: Iterable[Found]) -> list[Block]:
     return [Block(i, a, b, pairs, sim) for i, (a, b, pairs, sim) in enumerate(ordered)]
 
 
-def _grids(docs: np.ndarray, indexes: np.ndarray, links: Links, min_block: int, part: tuple[int, int] = (0, 1)):
-    """Yield ``((da, db), {(i, j): strength})`` for each pair of documents with ``min_block`` linked pairs or more
-    (every ``part[1]``-th such pair, from the ``part[0]``-th).
+def _grids(docs: np.ndarray, indexes: np.ndarray, links: Links, params: Params, part: tuple[int, int] = (0, 1)):
+    """Yield ``((da, db), {(i, j): strength}, chains)`` for each pair of documents (every ``part[1]``-th of those with
+    ``min_block`` linked pairs or more, from the ``part[0]``-th) where :func:`_chain_points` finds a chain.
 
     Points are ``(index in da, index in db)``, the strongest link kept for a
     repeated point; most document pairs share one paragraph and are dropped
@@ -117,46 +118,100 @@ def _grids(docs: np.ndarray, indexes: np.ndarray, links: Links, min_block: int, 
     da, db, ia, ib, strength = da[new_point], db[new_point], ia[new_point], ib[new_point], strength[new_point]
     starts = np.flatnonzero(np.r_[True, (da[1:] != da[:-1]) | (db[1:] != db[:-1])]) if da.size else np.zeros(0, np.int64)
     stops = np.r_[starts[1:], da.size].astype(np.int64)
-    enough = stops - starts >= min_block
-    starts, stops = starts[enough][part[0] :: part[1]], stops[enough][part[0] :: part[1]]
-    for start, stop in zip(starts.tolist(), stops.tolist()):
-        points = zip(ia[start:stop].tolist(), ib[start:stop].tolist(), strength[start:stop].tolist())
-        yield (int(da[start]), int(db[start])), {(i, j): s for i, j, s in points}
+    enough = stops - starts >= params.min_block
+    starts, stops = starts[enough][part[0] :: part[1]].astype(np.int64), stops[enough][part[0] :: part[1]]
+    ia, ib = ia.astype(np.int64), ib.astype(np.int64)
+    grid_of, chain_at, points = _chain_points(ia, ib, starts, stops, params.max_gap + 1, params.min_block)
+    chain_at, points = chain_at.tolist(), points.tolist()
+    ia_list, ib_list = ia.tolist(), ib.tolist()
+    for g in np.unique(grid_of).tolist():
+        start, stop = int(starts[g]), int(stops[g])
+        grid = {(i, j): s for i, j, s in zip(ia_list[start:stop], ib_list[start:stop], strength[start:stop].tolist())}
+        chains = [[(ia_list[k], ib_list[k]) for k in points[chain_at[c] : chain_at[c + 1]]]
+                  for c in np.flatnonzero(grid_of == g).tolist()]
+        yield (int(da[start]), int(db[start])), grid, chains
 
 
-def _chains(grid: dict[tuple[int, int], float], params: Params) -> list[list[tuple[int, int]]]:
-    """Return maximal diagonal chains of grid points, longest first, disjoint.
+def _chain_points(ia: np.ndarray, ib: np.ndarray, starts: np.ndarray, stops: np.ndarray, step: int,
+                  min_block: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Find the chains of grids ``g`` (points ``ia[k], ib[k]`` for ``k`` in ``starts[g]:stops[g]``, sorted):
+    maximal diagonal chains of grid points, longest first, disjoint.
 
-    A step may move along one side only (a split paragraph) but never twice in
-    a row, so a paragraph matching many neighbours does not make a run.
+    A step moves at most ``step`` along each side, may move along one side only
+    (a split paragraph) but never twice in a row, so a paragraph matching many
+    neighbours does not make a run.  A chain is kept with ``min_block`` points
+    or more on two rows and two columns at least.  Returns each chain's grid,
+    where its points start (and the last end), and its points, first to last.
+
+    >>> grid, at, points = _chain_points(np.array([0, 1, 2, 5]), np.array([4, 5, 6, 0]), np.array([0]), np.array([4]), 2, 2)
+    >>> grid.tolist(), at.tolist(), points.tolist()
+    ([0], [0, 3], [0, 1, 2])
     """
-    step = params.max_gap + 1
-    best: dict[tuple[int, int], tuple[int, tuple[int, int] | None, bool]] = {}  # length, previous, flat step
-    for i, j in sorted(grid):
-        length, prev, flat = 1, None, False
-        for di in range(step + 1):
-            for dj in range(step + 1):
-                key = (i - di, j - dj)
-                if not (di or dj) or key not in best:
-                    continue
-                is_flat = di == 0 or dj == 0
-                if is_flat and best[key][2]:
-                    continue
-                if best[key][0] + 1 > length:
-                    length, prev, flat = best[key][0] + 1, key, is_flat
-        best[(i, j)] = (length, prev, flat)
-    used: set[tuple[int, int]] = set()
-    chains = []
-    for end in sorted(best, key=lambda k: (-best[k][0], k)):
-        chain, node = [], end
-        while node is not None and node not in used:
-            chain.append(node)
-            node = best[node][1]
-        used.update(chain)
-        rows, cols = {i for i, _ in chain}, {j for _, j in chain}
-        if len(chain) >= params.min_block and min(len(rows), len(cols)) >= 2:
-            chains.append(chain[::-1])
-    return chains
+    return _chain_kernel(ia, ib, starts, stops, step, min_block)
+
+
+@kernel
+def _chain_kernel(ia, ib, starts, stops, step, min_block):  # pragma: no cover - compiled; tested against a reference
+    n = ia.size
+    length = np.ones(n, np.int64)
+    prev = np.full(n, -1, np.int64)
+    flat = np.zeros(n, np.bool_)
+    used = np.zeros(n, np.bool_)
+    chain = np.empty(n, np.int64)
+    grid_of = np.empty(n, np.int64)
+    chain_at = np.zeros(n + 1, np.int64)
+    points = np.empty(n, np.int64)
+    chains = kept = 0
+    for g in range(starts.size):
+        a, b = starts[g], stops[g]
+        for p in range(a, b):
+            i, j = ia[p], ib[p]
+            best, before, is_flat_best = 1, -1, False
+            for di in range(step + 1):
+                for dj in range(step + 1):
+                    if di == 0 and dj == 0:
+                        continue
+                    q = _point(ia, ib, a, p, i - di, j - dj)
+                    if q < 0:
+                        continue
+                    is_flat = di == 0 or dj == 0
+                    if is_flat and flat[q]:
+                        continue
+                    if length[q] + 1 > best:
+                        best, before, is_flat_best = length[q] + 1, q, is_flat
+            length[p], prev[p], flat[p] = best, before, is_flat_best
+        order = np.argsort(-length[a:b], kind="mergesort") + a  # longest first, then in (i, j) order
+        for end in order:
+            m, node = 0, end
+            while node >= 0 and not used[node]:
+                chain[m] = node
+                m += 1
+                node = prev[node]
+            rows = cols = False
+            for k in range(m):
+                used[chain[k]] = True
+                rows = rows or ia[chain[k]] != ia[chain[0]]
+                cols = cols or ib[chain[k]] != ib[chain[0]]
+            if m >= min_block and rows and cols:
+                for k in range(m):
+                    points[kept + k] = chain[m - 1 - k]
+                kept += m
+                grid_of[chains] = g
+                chains += 1
+                chain_at[chains] = kept
+    return grid_of[:chains].copy(), chain_at[: chains + 1].copy(), points[:kept].copy()
+
+
+@inline
+def _point(ia, ib, lo, hi, i, j):  # the k in lo:hi with (ia[k], ib[k]) == (i, j), -1 if none (sorted)
+    end = hi
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if ia[mid] < i or (ia[mid] == i and ib[mid] < j):
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo if lo < end and ia[lo] == i and ib[lo] == j else -1
 
 
 def _widen(pairs, grid, rows, da, db, first, ends, params, loose):
@@ -188,3 +243,6 @@ def _loose(loose, first, da, db, i, j, ends) -> float | None:
     if q >= n or docs[p] != da or docs[q] != db or p >= q:
         return None
     return loose(p, q)
+
+
+on_warm_up(lambda: _chain_points(np.zeros(2, np.int64), np.arange(2), np.array([0]), np.array([2]), 2, 2))
