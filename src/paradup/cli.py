@@ -78,8 +78,8 @@ def scan(
     hidden: Annotated[bool, typer.Option(help="Also read hidden files and folders.")] = False,
     timings: Annotated[bool, typer.Option(help="Include seconds per stage in the report.")] = True,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help=(
-        "Cores to use: threads for sketching, candidates and verification, forked worker processes for blocks "
-        "and the JSON report (0: one per core; the report does not depend on it)."))] = 0,
+        "Cores to use, as threads: sketching, candidates, verification, blocks beside the clusters, the JSON "
+        "report (0: one per core; the report does not depend on it)."))] = 0,
     fail_on_duplicates: Annotated[bool, typer.Option(help="Exit with 1 when duplicates are found.")] = False,
     against: Annotated[Optional[Path], typer.Option(help="Also report paragraphs seen before in this index (paradup index add).")] = None,  # noqa: E501
 ) -> None:
