@@ -29,9 +29,11 @@ def child(docs_dir: str, jobs: int, report_path: str, stats_path: str) -> None:
     import paradup
     from paradup.jit import skip_blas_check
     from paradup.output import write_output
+    from paradup.parallel import reuse_freed_memory
     from paradup.reports import render_chunks
 
     skip_blas_check()  # as the CLI does in its own process
+    reuse_freed_memory()
     began = time.perf_counter()
     report = paradup.scan([docs_dir], jobs=jobs)
     scanned = time.perf_counter()

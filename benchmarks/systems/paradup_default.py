@@ -26,8 +26,10 @@ def imports() -> None:
     import paradup  # noqa: F401
     import paradup.inputs  # noqa: F401  (scan imports it lazily)
     from paradup.jit import skip_blas_check
+    from paradup.parallel import reuse_freed_memory
 
     skip_blas_check()  # as the CLI does in its own process
+    reuse_freed_memory()
 
 
 def run(docs_dir: Path, jobs: int, params=None) -> Outcome:

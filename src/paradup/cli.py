@@ -170,8 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     ctrl_c = _CtrlC()
     if argv is None:  # paradup's own process, not a caller's (tests call main with arguments)
         from paradup.jit import skip_blas_check
+        from paradup.parallel import reuse_freed_memory
 
         skip_blas_check()
+        reuse_freed_memory()
     try:
         code = app(args=argv, prog_name="paradup", standalone_mode=False)
     except InputError as exc:
