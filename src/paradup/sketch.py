@@ -317,9 +317,11 @@ def paragraphs_and_digest(documents: Sequence[str], params: Params, jobs: int = 
     """
     ahead = ahead if ahead is not None else ReadAhead(params, jobs)
     parts = ahead.finish(documents)
-    table = ParagraphTable.concat(documents, [t for t, _ in parts])
-    digests = [d for _, d in parts]
+    tables, digests = [t for t, _ in parts], [d for _, d in parts]
     parts.clear()
+    # The runs' pieces joined; with more than one job the previews' text in a thread of their own, which
+    # only a JSON report waits for (80 MB of fresh pages at 1e6 paragraphs: 0.2 s of the kernel's time).
+    table = ParagraphTable.concat(documents, tables, behind=jobs > 1 and len(tables) > 1)
     return table, concat_digests(digests, params.bands)
 
 
