@@ -73,12 +73,19 @@ def render_chunks(report: Report, timings: bool = True, jobs: int = 1) -> Iterat
     text does not depend on ``jobs``.
     """
     writer = ItemWriter(report)
-    data = _data(report, timings, _Lines(_item_text(writer, "clusters")), _Lines(_item_text(writer, "matches")))
     shares = _shares(report, jobs)
-    if len(shares) < 2:
-        return _chunks(data)
-    data["clusters"] = _Rendered(writer, shares, jobs)
-    del data["matches"]  # written with the clusters, in the same place
+    rendered = _Rendered(writer, shares, jobs) if len(shares) >= 2 else None
+    if rendered is not None:
+        rendered.start()  # the threads begin while this one lays out the rest (blocks, documents: 0.05-0.1 s)
+    try:
+        data = _data(report, timings, _Lines(_item_text(writer, "clusters")), _Lines(_item_text(writer, "matches")))
+    except BaseException:
+        if rendered is not None:
+            rendered.close()
+        raise
+    if rendered is not None:
+        data["clusters"] = rendered
+        del data["matches"]  # written with the clusters, in the same place
     return _chunks(data)
 
 
@@ -130,7 +137,10 @@ class _Rendered:
         self.workers: Helpers | None = None
 
     def start(self) -> None:
-        """Start the threads, which begin on the first shares while this thread writes what comes before."""
+        """Start the threads, which begin on the first shares while this thread writes what comes before
+        (once: a second call does nothing)."""
+        if self.workers is not None:
+            return
         self.workers = Helpers(partial(_share_bytes, self.writer), self.jobs - 1)
         for share in self.shares:
             self.workers.add(share)
