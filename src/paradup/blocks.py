@@ -85,7 +85,15 @@ def block_spans(paragraphs: Sequence[Paragraph], links: Sequence[Link] | Links, 
     first = dict(zip(*(a.tolist() for a in np.unique(docs, return_index=True))))
     ends = (docs, len(paragraphs))
     found = []
-    for (da, db), grid, chains in _grids(docs, indexes, links, params, part):
+    grids = list(_grids(docs, indexes, links, params, part))
+    prefetch = getattr(loose, "prefetch", None)
+    if prefetch is not None:  # the pairs next to each chain's ends, scored at once: most blocks stop there
+        nexts = [((da, db, min(i for i, _ in c) - 1, min(j for _, j in c) - 1),
+                  (da, db, max(i for i, _ in c) + 1, max(j for _, j in c) + 1))
+                 for (da, db), _, chains in grids for c in chains]
+        prefetch([pair for ends_ in nexts for da, db, i, j in ends_ if i >= 0 and j >= 0
+                  and (pair := _pair(first, da, db, i, j, ends)) is not None])
+    for (da, db), grid, chains in grids:
         rows: dict[int, list[tuple[int, float]]] = {}
         for (i, j), s in grid.items():
             rows.setdefault(i, []).append((j, s))
@@ -238,11 +246,17 @@ def _widen(pairs, grid, rows, da, db, first, ends, params, loose):
 
 
 def _loose(loose, first, da, db, i, j, ends) -> float | None:
+    pair = _pair(first, da, db, i, j, ends)
+    return None if pair is None else loose(*pair)
+
+
+def _pair(first, da, db, i, j, ends) -> tuple[int, int] | None:
+    """Paragraphs ``i`` of document ``da`` and ``j`` of ``db`` (global ids, ``p < q``), None if either is not there."""
     docs, n = ends
     p, q = first[da] + i, first[db] + j
     if q >= n or docs[p] != da or docs[q] != db or p >= q:
         return None
-    return loose(p, q)
+    return p, q
 
 
 on_warm_up(lambda: _chain_points(np.zeros(2, np.int64), np.arange(2), np.array([0]), np.array([2]), 2, 2))
