@@ -22,8 +22,8 @@ def scan(
     """Read files and folders and find their repeated paragraphs and blocks.
 
     This is what ``paradup scan`` runs; the CLI only renders the result.
-    ``jobs`` cores share the work (threads for the compiled stages, forked worker processes for
-    blocks and the JSON report); the report does not depend on it.
+    ``jobs`` cores share the work, as threads (the compiled stages let go of Python's lock); the
+    report does not depend on it.
 
     Raises:
         InputError: a path does not exist, or no document could be read.

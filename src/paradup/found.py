@@ -2,9 +2,9 @@
 
 A million paragraphs make about 115,000 clusters and 144,000 matches.  As
 :class:`~paradup.model.Cluster` and :class:`~paradup.model.Match` objects they
-took 0.45 s to build and tens of megabytes to hold, and a forked worker writing
-the JSON report from them paid a copy-on-write page fault for every page of
-objects it touched (their reference counts are written even to read them).
+took 0.45 s to build and tens of megabytes to hold (and a forked worker, when the
+JSON report had them, paid a copy-on-write page fault for every page of objects
+it touched: their reference counts are written even to read them).
 :class:`ClusterTable` and :class:`MatchTable` keep the arrays the pipeline
 made and are sequences of those same objects, built only when asked for;
 the JSON report reads the columns themselves (:meth:`ClusterTable.columns`,

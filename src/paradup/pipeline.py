@@ -52,8 +52,8 @@ Progress = Callable[[str], None]
 _LOOSE_RATIO = 0.7
 _LOOSE_TOKEN_SET = 0.9
 _VERIFY_PART = 20_000  # candidate pairs per verification task
-# Below these sizes a stage runs in this thread alone: forking workers (tens of
-# milliseconds), or starting threads and loading every kernel, costs more than it saves.
+# Below these sizes a stage runs in this thread alone: starting threads and loading every kernel
+# costs more than it saves.
 _PARALLEL_NODES = 50_000
 _PARALLEL_PAIRS = 5_000
 

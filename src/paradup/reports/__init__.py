@@ -23,8 +23,8 @@ def render_chunks(report: Report, fmt: str = "text", timings: bool = True, jobs:
     """Yield :func:`render`'s text in pieces (JSON: a few thousand items at a time),
     so a large report is written without ever being whole in memory.
 
-    With ``jobs`` > 1 a large JSON report is written by that many processes,
-    and the workers' pieces are UTF-8 bytes (``memoryview``);
+    With ``jobs`` > 1 a large JSON report is written by that many threads,
+    and their pieces are UTF-8 bytes (``memoryview``);
     :func:`paradup.output.write_output` writes both kinds.
 
     Raises:
