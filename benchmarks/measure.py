@@ -32,6 +32,11 @@ PSS_EVERY = 20
 # At most this share of the run is spent counting PSS: at 1e7 paragraphs (a 12 GB tree) one sample
 # takes long enough that once a second slowed the scan by 10-15% (106-120 s against 91 s unmeasured).
 PSS_SHARE = 0.02
+# A sample takes about this long per GB of the tree's RSS, and at most this long beyond; one that takes
+# longer was stalled (the machine, not the tree), and is not let put off the next sample by more than
+# PSS_SHARE allows of that (a 1e6 scan's sampler once waited past the run's end and missed its peak).
+PSS_SECONDS_PER_GB = 0.02
+PSS_SECONDS_BASE = 0.05
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,7 @@ def run_measured(cmd: list[str], timeout: float, env: dict | None = None, memory
                 sampled = time.perf_counter()
                 pss = _tree_pss(handle)
                 took = time.perf_counter() - sampled
+                took = min(took, PSS_SECONDS_BASE + PSS_SECONDS_PER_GB * peak / 2**30)
                 next_pss = sampled + max(PSS_EVERY * POLL_SECONDS, took / PSS_SHARE)
                 if pss is None:
                     peak_pss = None
