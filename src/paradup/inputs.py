@@ -40,6 +40,7 @@ FORMATS = MappingProxyType({
 })
 
 _BINARY_SNIFF = 8192  # bytes checked for NUL, as git and grep do
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 _MAX_LINE_PROBLEMS = 20  # per JSONL file: a wrong schema must not flood stderr
 
 _BLOCK_TAGS = frozenset({
@@ -235,7 +236,7 @@ class _Run:
         """
         shown = self.shown(path) if shown is None else shown
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))  # not open(): a third of reading's time went
+            fd = os.open(path, _READ_FLAGS)  # not open(): a third of reading's time went
             try:                                                            # to making its file objects
                 info = os.fstat(fd)
                 if (info.st_dev, info.st_ino) in self.seen_files:
@@ -401,7 +402,7 @@ def _decode(data: bytes) -> tuple[str | None, str | None]:
     >>> _decode(b"\\x89PNG\\x00\\x00")
     (None, 'binary file skipped')
     """
-    if b"\x00" in data[:_BINARY_SNIFF]:
+    if data.find(b"\x00", 0, _BINARY_SNIFF) >= 0:  # no copy of the first bytes
         return None, "binary file skipped"
     try:
         text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8")
