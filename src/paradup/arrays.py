@@ -9,6 +9,8 @@ masking took 0.026 s and 0.13 s (numpy issue #31969).  :func:`unique` sorts,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 
@@ -42,3 +44,25 @@ def isin_sorted(values, sorted_set: np.ndarray) -> np.ndarray:
     at = np.searchsorted(sorted_set, values)
     at[at == sorted_set.size] = 0
     return sorted_set[at] == values
+
+
+def ragged(pieces: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``pieces`` as one ``uint8`` buffer and offsets: piece ``i`` is ``data[offsets[i]:offsets[i + 1]]``.
+
+    >>> data, offsets = ragged([b"ab", b"", b"c"])
+    >>> data.tobytes(), offsets.tolist()
+    (b'abc', [0, 2, 2, 3])
+    """
+    offsets = np.zeros(len(pieces) + 1, dtype=np.int64)
+    np.cumsum([len(p) for p in pieces], out=offsets[1:])
+    return np.frombuffer(bytearray(b"".join(pieces)), dtype=np.uint8), offsets
+
+
+def joined_offsets(offsets: Sequence[np.ndarray]) -> np.ndarray:
+    """Return the offsets of ragged tables (each ``[0, ..., size]``, :func:`ragged`'s) joined end to end.
+
+    >>> joined_offsets([np.array([0, 2, 3]), np.array([0, 1])]).tolist()
+    [0, 2, 3, 4]
+    """
+    shifts = np.cumsum([0] + [int(o[-1]) for o in offsets])
+    return np.concatenate([np.zeros(1, np.int64), *(o[1:] + shift for o, shift in zip(offsets, shifts))]).astype(np.int64)

@@ -88,10 +88,12 @@ def block_spans(paragraphs: Sequence[Paragraph], links: Sequence[Link] | Links, 
     grids = list(_grids(docs, indexes, links, params, part))
     prefetch = getattr(loose, "prefetch", None)
     if prefetch is not None:  # the pairs next to each chain's ends, scored at once: most blocks stop there
-        nexts = [((da, db, min(i for i, _ in c) - 1, min(j for _, j in c) - 1),
-                  (da, db, max(i for i, _ in c) + 1, max(j for _, j in c) + 1))
-                 for (da, db), _, chains in grids for c in chains]
-        prefetch([pair for ends_ in nexts for da, db, i, j in ends_ if i >= 0 and j >= 0
+        nexts = []
+        for (da, db), _, chains in grids:
+            for chain in chains:
+                rows, cols = [i for i, _ in chain], [j for _, j in chain]
+                nexts += [(da, db, min(rows) - 1, min(cols) - 1), (da, db, max(rows) + 1, max(cols) + 1)]
+        prefetch([pair for da, db, i, j in nexts if i >= 0 and j >= 0
                   and (pair := _pair(first, da, db, i, j, ends)) is not None])
     for (da, db), grid, chains in grids:
         rows: dict[int, list[tuple[int, float]]] = {}

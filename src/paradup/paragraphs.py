@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from paradup.arrays import joined_offsets, ragged
 from paradup.model import Paragraph, Place
 
 _CLOSED = re.compile(r"[.!?:;…\"'”’»)\]]$")
@@ -170,21 +171,15 @@ class Previews:
 
     @staticmethod
     def of(texts: Sequence[str]) -> Previews:
-        encoded = [preview(t).encode("utf-8") for t in texts]
-        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-        np.cumsum([len(e) for e in encoded], out=offsets[1:])
-        return Previews(np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets)
+        return Previews(*ragged([preview(t).encode("utf-8") for t in texts]))
 
     @staticmethod
     def concat(parts: Sequence[Previews], behind: bool = False) -> Previews:
         """Join the previews of consecutive runs of paragraphs; with ``behind``, their text in a thread of its own,
         which :attr:`data` waits for (a million paragraphs' previews are 80 MB of fresh memory, whose pages
         the kernel takes 0.2 s to hand out here, while the scan goes on without them)."""
-        sizes = [p.offsets[1:] - p.offsets[0] for p in parts]
-        shifts = np.cumsum([0] + [p.offsets[-1] - p.offsets[0] for p in parts])
-        offsets = np.concatenate([np.zeros(1, np.int64), *(size + shift for size, shift in zip(sizes, shifts))])
-        pieces = [np.zeros(0, np.uint8), *(p.data[p.offsets[0] : p.offsets[-1]] for p in parts)]
-        joined = Previews(None, offsets.astype(np.int64))
+        pieces = [np.zeros(0, np.uint8), *(p.data for p in parts)]
+        joined = Previews(None, joined_offsets([p.offsets for p in parts]))
         if not behind:
             joined._data = np.concatenate(pieces)
             return joined

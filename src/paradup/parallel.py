@@ -157,13 +157,9 @@ class Helpers:
 
     def take(self) -> None:
         """Compute the next part no thread has taken, in this thread (when there is one)."""
-        with self._ready:
-            if self._next >= len(self._calls):
-                return
-            i = self._next
-            self._next += 1
-            args = self._calls[i]
-        self._run(i, args)
+        claimed = self._claim(wait=False)
+        if claimed is not None:
+            self._run(*claimed)
 
     def finish(self) -> list[Any]:
         """Take the parts no thread has taken, wait for those they have, and return every part's result."""
@@ -196,16 +192,20 @@ class Helpers:
     def _work(self) -> None:
         # No warm-up first: a thread loads the kernels its parts use as it meets them (numba makes a thread
         # that meets one being loaded wait for it), while this thread goes on reading.
-        while True:
-            with self._ready:
-                while self._next >= len(self._calls) and not self._closed:
-                    self._ready.wait()
-                if self._next >= len(self._calls):
-                    return
-                i = self._next
-                self._next += 1
-                args = self._calls[i]
-            self._run(i, args)
+        while (claimed := self._claim(wait=True)) is not None:
+            self._run(*claimed)
+
+    def _claim(self, wait: bool) -> tuple[int, tuple] | None:
+        """The next part no thread has taken, claimed: its index and arguments; None when there is none (with
+        ``wait``, none until :meth:`finish` or :meth:`close`)."""
+        with self._ready:
+            while wait and self._next >= len(self._calls) and not self._closed:
+                self._ready.wait()
+            if self._next >= len(self._calls):
+                return None
+            i = self._next
+            self._next += 1
+            return i, self._calls[i]
 
     def _run(self, i: int, args: tuple) -> None:
         try:
@@ -456,8 +456,8 @@ def reuse_freed_memory() -> bool:
     pages again (5-10 µs a page on this project's virtual machine, and two
     threads faulting at once contend).  Here arrays below 32 MB come from
     the heap, and freed memory stays there: a scan of a million paragraphs
-    takes 290-310 thousand page faults instead of 460-500 thousand (0.3-0.5 s
-    less of system time), its peak memory unchanged.  A library does not call
+    takes 290-310 thousand page faults instead of 460-500 thousand (0.3-0.8 s
+    less of system time), its peak RSS unchanged.  A library does not call
     this (it would change its caller's process); returns whether it applied
     (no glibc, no change).
     """

@@ -214,7 +214,7 @@ def _finish(shared, part: str | tuple[int, int]):
         began = time.perf_counter()
         clusters = build_clusters(nodes, found)
         return clusters, paragraph_matches(nodes, node_matches), time.perf_counter() - began
-    return block_spans(table, links, params, _loose(table, jobs), part)
+    return block_spans(table, links, params, _Loose(table, jobs), part)
 
 
 def _match_arrays(copies: Verified) -> MatchArrays:
@@ -303,26 +303,27 @@ def block_links(nodes: Nodes, node_matches: Verified, crowded: np.ndarray, param
     return Links(*(np.concatenate([c[k] for c in chunks]) for k in range(3)))
 
 
-def _loose(table: ParagraphTable, jobs: int = 1):
+class _Loose:
     """``loose(p, q)``: how loosely paragraphs ``p`` and ``q`` match (their similarity), None when not even
-    loosely; ``loose.prefetch(pairs)`` scores many pairs at once (one normalisation of all their texts,
-    rapidfuzz in ``jobs`` threads), for the calls to come."""
-    known: dict[tuple[int, int], float | None] = {}
+    loosely; :meth:`prefetch` scores many pairs at once (one normalisation of all their texts, rapidfuzz in
+    ``jobs`` threads), for the calls to come (:func:`paradup.blocks.block_spans` asks for it)."""
 
-    def loose(p: int, q: int) -> float | None:
-        if (p, q) not in known:
-            prefetch([(p, q)])
-        return known[(p, q)]
+    def __init__(self, table: ParagraphTable, jobs: int = 1) -> None:
+        self.table, self.jobs = table, jobs
+        self.known: dict[tuple[int, int], float | None] = {}
 
-    def prefetch(pairs: Sequence[tuple[int, int]]) -> None:
-        pairs = [pair for pair in pairs if pair not in known]
+    def __call__(self, p: int, q: int) -> float | None:
+        if (p, q) not in self.known:
+            self.prefetch([(p, q)])
+        return self.known[(p, q)]
+
+    def prefetch(self, pairs: Sequence[tuple[int, int]]) -> None:
+        pairs = [pair for pair in pairs if pair not in self.known]
         if not pairs:
             return
-        norms = [n.replace(SENTENCE, " ") for n in normalize_batch(table.texts_of([x for pair in pairs for x in pair]))]
-        known.update(zip(pairs, _loose_scores(norms[0::2], norms[1::2], jobs if len(pairs) >= 1000 else 1)))
-
-    loose.prefetch = prefetch  # type: ignore[attr-defined]
-    return loose
+        texts = self.table.texts_of([x for pair in pairs for x in pair])
+        norms = [n.replace(SENTENCE, " ") for n in normalize_batch(texts)]
+        self.known.update(zip(pairs, _loose_scores(norms[0::2], norms[1::2], self.jobs if len(pairs) >= 1000 else 1)))
 
 
 def _loose_scores(a: Sequence[str], b: Sequence[str], jobs: int = 1) -> list[float | None]:

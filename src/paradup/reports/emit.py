@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from paradup.arrays import joined_offsets, ragged
 from paradup.jit import inline, kernel, on_warm_up
 
 INT, FIXED, BATCH = 0, 1, 2
@@ -37,10 +38,8 @@ class Strings:
     offsets: np.ndarray
 
     def __init__(self, texts: Sequence[str]) -> None:
-        encoded = [t.encode("utf-8") for t in texts]
-        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-        np.cumsum([len(e) for e in encoded], out=offsets[1:])
-        object.__setattr__(self, "data", np.frombuffer(bytearray(b"".join(encoded)), dtype=np.uint8))
+        data, offsets = ragged([t.encode("utf-8") for t in texts])
+        object.__setattr__(self, "data", data)
         object.__setattr__(self, "offsets", offsets)
 
     @staticmethod
@@ -59,9 +58,8 @@ class Strings:
         >>> joined.data.tobytes(), joined.offsets.tolist()
         (b'abcd', [0, 1, 3, 4])
         """
-        shifts = np.cumsum([0] + [p.data.size for p in parts])
-        offsets = np.concatenate([np.zeros(1, np.int64), *(p.offsets[1:] + shift for p, shift in zip(parts, shifts))])
-        return Strings.of_arrays(np.concatenate([np.zeros(0, np.uint8), *(p.data for p in parts)]), offsets.astype(np.int64))
+        return Strings.of_arrays(np.concatenate([np.zeros(0, np.uint8), *(p.data for p in parts)]),
+                                 joined_offsets([p.offsets for p in parts]))
 
 
 def quoted(data: np.ndarray, offsets: np.ndarray) -> Strings:
