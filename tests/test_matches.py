@@ -111,31 +111,3 @@ def test_scores_are_rounded_as_python_rounds_them(values):
     from paradup.matches import round4
 
     assert round4(np.array(values, dtype=np.float64)).tolist() == [round(v, 4) for v in values]
-
-
-# Sentence ends (a mark in the normalised text, a space where texts are compared), and words in and out of ASCII.
-_marked = st.lists(st.sampled_from(["alpha", "beta.", "gamma", "d\u00e9lta", "Epsilon!", "zeta", "\u00e9t\u00e9", "x", "Mu?"]),
-                   max_size=12).map(" ".join)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(_marked, min_size=2, max_size=8), st.data())
-def test_scores_from_a_normalised_buffer_are_those_of_the_normalised_strings(texts, data):
-    from paradup.matches import round4, score_pairs, verify_normalized
-    from paradup.normalize import SENTENCE, normalize_batch, normalize_buffer
-    from paradup.shingles import shingle_batch
-
-    texts = texts + data.draw(st.lists(st.sampled_from(texts), max_size=3))  # equal texts: exact pairs
-    pairs = np.array(data.draw(st.lists(st.tuples(st.integers(0, len(texts) - 1), st.integers(0, len(texts) - 1)),
-                                        min_size=1, max_size=20)))
-    shared = np.array(data.draw(st.lists(st.booleans(), min_size=len(pairs), max_size=len(pairs))))
-    params = Params(min_similarity=0.5, min_jaccard=0.3, min_containment=0.5, shingle_size=2, min_words=3)
-    got = verify_normalized(pairs, normalize_buffer(texts), len(texts), params, shared)
-    marked = normalize_batch(texts)
-    values, offsets = shingle_batch(marked, params.shingle_size, params.min_words).flat_sets()
-    want = score_pairs(pairs, [m.replace(SENTENCE, " ") for m in marked], values, offsets, params, shared)
-    keep = np.flatnonzero(want.kind)
-    assert got.a.tolist() == pairs[keep, 0].tolist() and got.b.tolist() == pairs[keep, 1].tolist()
-    assert got.kind.tolist() == want.kind[keep].tolist()
-    for field in ("similarity", "jaccard", "containment"):
-        assert getattr(got, field).tolist() == round4(getattr(want, field)[keep]).tolist(), field

@@ -16,8 +16,6 @@ from paradup.sketch import (
     concat_sketches,
     cut_and_digest,
     digest_texts,
-    normalized_of,
-    paragraphs_and_digest,
     sketch_all,
     sketch_texts,
 )
@@ -256,65 +254,3 @@ def test_other_text_is_digested_by_the_code_point_path_as_by_the_python_path(tex
     assert table == want_table
     for field in ("words", "text_keys", "band_keys", "sentence_keys", "sentence_ids"):
         assert np.array_equal(np.asarray(getattr(fast, field)), np.asarray(getattr(slow, field))), field
-
-
-def _mixed_texts() -> list[str]:
-    planted, _ = corpus_texts(6)
-    texts = list(planted.texts.values())
-    texts = [t.replace("a", "\u00e1", 3) if i % 3 == 1 else t for i, t in enumerate(texts)]  # every third not ASCII
-    return texts + ["A NUL\x00 inside: the general path.", "Plain\nwrapped, with a hyphen-\nated word.\n\nEnd."]
-
-
-def test_the_texts_kept_for_verification_are_those_the_byte_path_cut(monkeypatch):
-    from paradup.cut import gather_cut
-
-    texts = _mixed_texts()
-    monkeypatch.setattr(sketch, "RUN_CHARS", 2000)  # several runs, some of them mixed
-    table, _ = paragraphs_and_digest(texts, Params())
-    _, found = cut_documents(texts)
-    ascii_doc = np.array([t.isascii() and "\x00" not in t for t in texts])
-    kept = table.cut.has(np.arange(len(table)))
-    assert kept.tolist() == ascii_doc[table.doc].tolist() and 0 < kept.sum() < len(table)
-    assert len(table.cut.buffers) > 3
-    ids = np.flatnonzero(kept)
-    assert [table.cut[i] for i in ids.tolist()] == [found[i] for i in ids.tolist()]
-    picked = np.random.default_rng(3).choice(ids, size=200)  # any order, repeats
-    assert gather_cut(table.cut, picked).tobytes().decode("ascii") == "\x00".join(found[i] for i in picked.tolist())
-
-
-def test_normalised_texts_come_in_the_order_given_kept_texts_or_not(monkeypatch):
-    from paradup.normalize import normalize_batch
-
-    texts = _mixed_texts()
-    monkeypatch.setattr(sketch, "RUN_CHARS", 2000)
-    table, _ = paragraphs_and_digest(texts, Params())
-    ids = np.random.default_rng(4).permutation(len(table))[:300]
-    buffer, order = normalized_of(table, ids)
-    assert sorted(order.tolist()) == list(range(ids.size))
-    assert buffer.tobytes().decode("utf-8").split("\x00") == normalize_batch(table.texts_of(ids[order]))
-    table.cut = None  # nothing kept: every text cut from its document, in the order given
-    buffer, order = normalized_of(table, ids)
-    assert order.tolist() == list(range(ids.size))
-    assert buffer.tobytes().decode("utf-8").split("\x00") == normalize_batch(table.texts_of(ids))
-
-
-def test_verification_does_not_depend_on_the_texts_kept(monkeypatch):
-    planted = build(seed=5, docs=160, per_doc=20)
-    # Every fourth document not ASCII (its texts not kept), an accent in each of its paragraphs: pairs of
-    # texts kept and not, ASCII and not.
-    texts = ["\n\n".join(p.replace("e", "\u00e9", 1) for p in t.split("\n\n")) if i % 4 == 1 else t
-             for i, t in enumerate(planted.texts.values())]
-    monkeypatch.setattr(sketch, "RUN_CHARS", 3000)
-    params = Params()
-    table, digest = paragraphs_and_digest(texts, params)
-    nodes = group_keys(digest.text_keys, digest.words)
-    lsh, sentence = pipeline.find_candidate_pairs(digest, nodes, params)
-    pairs = pipeline.unique_pairs([lsh, sentence])
-    shared = np.zeros(len(pairs), dtype=bool)
-    assert table.cut.has(nodes.reps).any() and not table.cut.has(nodes.reps).all() and len(pairs) > 50
-    fast = pipeline.verify_nodes(table, nodes, pairs, shared, params)
-    table.cut = None
-    slow = pipeline.verify_nodes(table, nodes, pairs, shared, params)
-    assert len(fast) > 100
-    for field in ("a", "b", "kind", "similarity", "jaccard", "containment", "smaller_a"):
-        assert np.array_equal(getattr(fast, field), getattr(slow, field)), field

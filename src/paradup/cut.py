@@ -24,7 +24,7 @@ import numpy as np
 
 from paradup.jit import kernel, on_warm_up
 from paradup.normalize import IS_ALNUM, IS_LOWER, IS_SPACE, IS_WORD, class_table
-from paradup.paragraphs import PREVIEW_CHARS, CutTexts
+from paradup.paragraphs import PREVIEW_CHARS
 
 Columns = tuple[np.ndarray, ...]  # doc, index, line_start, line_end, char_start, char_end, words
 
@@ -205,33 +205,6 @@ def _previews(out, starts, ends, limit):  # pragma: no cover - compiled; tested 
             data[at], data[at + 1], data[at + 2] = 0xE2, 0x80, 0xA6
             at += 3
     return data, offsets
-
-
-def gather_cut(texts: CutTexts, ids) -> np.ndarray:
-    """The kept texts (:class:`paradup.paragraphs.CutTexts`, every one of ``ids`` kept) of paragraphs ``ids``,
-    in that order, NUL between them: the buffer :func:`cut_ascii` gives, for those paragraphs alone.
-
-    >>> buffer = cut_ascii(["One.\\n\\nTwo\\nwords."])[1]
-    >>> gather_cut(CutTexts.of(buffer, 2), [1, 0, 1]).tobytes()
-    b'Two words.\\x00One.\\x00Two words.'
-    """
-    ids = np.asarray(ids, dtype=np.int64)
-    sizes = texts.ends[ids] - texts.starts[ids]
-    at = np.zeros(ids.size, np.int64)  # where each text goes: the NULs between them are already in place
-    np.cumsum(sizes[:-1] + 1, out=at[1:])
-    out = np.zeros(max(int(sizes.sum()) + ids.size - 1, 0), np.uint8)
-    runs = texts.runs_of(ids)
-    order = np.argsort(runs, kind="stable")  # one copy a run: its buffer is one array
-    for group in np.split(order, np.flatnonzero(np.diff(runs[order])) + 1):
-        if group.size:
-            _copy_pieces(texts.buffers[runs[group[0]]], texts.starts[ids[group]], sizes[group], out, at[group])
-    return out
-
-
-@kernel
-def _copy_pieces(source, starts, sizes, out, at):  # pragma: no cover - compiled; tested through gather_cut
-    for k in range(starts.size):
-        out[at[k] : at[k] + sizes[k]] = source[starts[k] : starts[k] + sizes[k]]
 
 
 _BREAKS = np.zeros(256, dtype=np.uint8)  # white space, and NUL between paragraphs

@@ -24,9 +24,9 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
 from paradup.model import Match, Params
-from paradup.normalize import normalize, normalize_buffer, split_sentences
-from paradup.shingles import containment, jaccard, overlap, overlaps, shingle_buffer
-from paradup.sketch import CHUNK
+from paradup.normalize import normalize, split_sentences
+from paradup.shingles import containment, jaccard, overlap, overlaps
+from paradup.sketch import CHUNK, shingle_texts
 
 # Below this size ratio (smaller / larger shingle set) a pair whose smaller
 # side is contained is a containment rather than a near copy.
@@ -226,48 +226,18 @@ def verify_texts(pairs: np.ndarray, texts: Sequence[str], params: Params, shared
     >>> [(m.kind, m.similarity) for m in verify_texts(np.array([[0, 1]]), t, Params()).matches()]
     [('near', 0.9242)]
     """
-    buffer = normalize_buffer(texts) if len(texts) else np.zeros(0, np.uint8)
-    return verify_normalized(pairs, buffer, len(texts), params, shared)
-
-
-def verify_normalized(pairs: np.ndarray, buffer: np.ndarray, count: int, params: Params,
-                      shared: np.ndarray | None = None) -> Verified:
-    """:func:`verify_texts` of ``count`` texts normalised already, given as one buffer
-    (:func:`paradup.normalize.normalize_buffer`'s: UTF-8, NUL between paragraphs).
-
-    >>> buffer = np.frombuffer(b"a b c d e\\x00a b c d f\\x00x y z", np.uint8)
-    >>> v = verify_normalized(np.array([[0, 1], [0, 2]]), buffer, 3, Params(shingle_size=2, min_similarity=0.8))
-    >>> v.a.tolist(), v.similarity.tolist()
-    ([0], [0.8889])
-    """
+    norms: list[str] = []
     values: list[np.ndarray] = []
     sizes: list[np.ndarray] = []
-    if count:
-        ends = np.flatnonzero(buffer == 0)[CHUNK - 1 :: CHUNK]  # the NUL after every CHUNK-th paragraph
-        for a, b in zip(np.r_[0, ends + 1].tolist(), np.r_[ends, buffer.size].tolist()):
-            batch_values, batch_offsets = shingle_buffer(buffer[a:b], params.shingle_size, params.min_words).flat_sets()
-            values.append(batch_values)
-            sizes.append(np.diff(batch_offsets))
+    for start in range(0, len(texts), CHUNK):
+        batch_norms, batch = shingle_texts(texts[start : start + CHUNK], params)
+        norms += batch_norms
+        batch_values, batch_offsets = batch.flat_sets()
+        values.append(batch_values)
+        sizes.append(np.diff(batch_offsets))
     offsets = np.concatenate(([0], np.cumsum(np.concatenate(sizes)))).astype(np.int64) if sizes else np.zeros(1, np.int64)
     flat = np.concatenate(values) if values else np.zeros(0, dtype=np.uint32)
-    return _verified(pairs, _compared(buffer, count), flat, offsets, params, shared)
-
-
-def _compared(buffer: np.ndarray, count: int) -> list[bytes | str]:
-    """The texts :func:`score_pairs` compares, from a normalised buffer: sentence ends as spaces; ``bytes``
-    for an ASCII text (none decoded: rapidfuzz compares bytes and ``str`` as the same code points, and an ASCII
-    text never equals one that is not), ``str`` for the others.
-
-    >>> _compared(np.frombuffer("a\\x01b\\x00été".encode(), np.uint8), 2)
-    [b'a b', 'été']
-    """
-    if not count:
-        return []
-    data = buffer.tobytes()
-    pieces: list[bytes | str] = list(data.replace(b"\x01", b" ").split(b"\x00"))  # SENTENCE, PARAGRAPH
-    if not data.isascii():
-        pieces = [p if p.isascii() else p.decode("utf-8") for p in pieces]  # type: ignore[union-attr]
-    return pieces
+    return _verified(pairs, norms, flat, offsets, params, shared)
 
 
 def word_diff(text_a: str, text_b: str) -> list[tuple[str, str, str]]:

@@ -207,67 +207,6 @@ class Previews:
         return Previews(self.data[at], offsets)
 
 
-class CutTexts:
-    """Paragraphs' texts as the compiled byte path cut them (:func:`paradup.cut.cut_ascii`: ASCII, NUL
-    between paragraphs), kept for verification, which then needs no Python string per paragraph.
-
-    Run ``r`` holds paragraphs ``firsts[r]`` to ``firsts[r + 1] - 1``; paragraph
-    ``i``'s text is ``buffers[r][starts[i]:ends[i]]``.  A run cut another way
-    (code points, or the general path) keeps no buffer (None): its paragraphs'
-    texts are cut from their documents when asked for.  The runs' buffers are
-    never joined (a million paragraphs' are 0.4 GB).
-
-    >>> run = CutTexts.of(np.frombuffer(b"One.\\x00Two words.", np.uint8), 2)
-    >>> texts = CutTexts.concat([run, CutTexts.none(1), run])
-    >>> len(texts), texts.has([0, 2, 4]).tolist(), texts[4]
-    (5, [True, False, True], 'Two words.')
-    """
-
-    def __init__(self, buffers: Sequence[np.ndarray | None], firsts: np.ndarray, starts: np.ndarray,
-                 ends: np.ndarray) -> None:
-        self.buffers, self.firsts, self.starts, self.ends = list(buffers), firsts, starts, ends
-
-    @staticmethod
-    def of(buffer: np.ndarray, count: int, nuls: np.ndarray | None = None) -> CutTexts:
-        """The texts of the ``count`` paragraphs of one run's cut ``buffer`` (``nuls``: its NULs' positions, when known)."""
-        nuls = np.flatnonzero(buffer == 0) if nuls is None else nuls
-        starts = np.r_[0, nuls + 1][:count].astype(np.int64)
-        ends = np.r_[nuls, buffer.size][:count].astype(np.int64)
-        return CutTexts([buffer], np.array([0, count], np.int64), starts, ends)
-
-    @staticmethod
-    def none(count: int) -> CutTexts:
-        """A run of ``count`` paragraphs whose texts are not kept."""
-        return CutTexts([None], np.array([0, count], np.int64), np.zeros(count, np.int64), np.zeros(count, np.int64))
-
-    @staticmethod
-    def concat(parts: Sequence[CutTexts]) -> CutTexts:
-        """Join the texts of consecutive runs of paragraphs (no buffer is copied)."""
-        sizes = [int(p.firsts[-1]) for p in parts]
-        shifts = np.cumsum([0, *sizes])
-        firsts = np.concatenate([np.zeros(1, np.int64), *(p.firsts[1:] + shift for p, shift in zip(parts, shifts))])
-        return CutTexts([b for p in parts for b in p.buffers], firsts.astype(np.int64),
-                        np.concatenate([np.zeros(0, np.int64), *(p.starts for p in parts)]),
-                        np.concatenate([np.zeros(0, np.int64), *(p.ends for p in parts)]))
-
-    def __len__(self) -> int:
-        return int(self.firsts[-1])
-
-    def __getitem__(self, i: int) -> str:
-        buffer = self.buffers[int(self.runs_of([i])[0])]
-        assert buffer is not None, "this paragraph's text was not kept"
-        return buffer[self.starts[i] : self.ends[i]].tobytes().decode("ascii")
-
-    def runs_of(self, ids) -> np.ndarray:
-        """Return the run of each of paragraphs ``ids``."""
-        return np.searchsorted(self.firsts, np.asarray(ids, dtype=np.int64), side="right") - 1
-
-    def has(self, ids) -> np.ndarray:
-        """Return whether the text of each of paragraphs ``ids`` is kept."""
-        kept = np.array([b is not None for b in self.buffers], dtype=bool)
-        return kept[self.runs_of(ids)]
-
-
 def _is_broken(last_line: str, next_line: str) -> bool:
     head = next_line.lstrip()
     if not head or not head[0].islower():
@@ -312,7 +251,7 @@ class ParagraphTable(Sequence[Paragraph]):
     """
 
     def __init__(self, texts: Sequence[str], doc, index, line_start, line_end, char_start, char_end, words,
-                 previews: Previews | None = None, cut: CutTexts | None = None) -> None:
+                 previews: Previews | None = None) -> None:
         self.texts = texts
         self.doc = np.asarray(doc, dtype=np.int32)
         self.index = np.asarray(index, dtype=np.int32)
@@ -322,7 +261,6 @@ class ParagraphTable(Sequence[Paragraph]):
         self.char_end = np.asarray(char_end, dtype=np.int64)
         self.words = np.asarray(words, dtype=np.int32)  # len(text.split()) of each paragraph, for reports
         self.previews = previews  # each paragraph's preview, for reports (None: made from its text when asked)
-        self.cut = cut  # the texts the compiled byte path cut, for verification (None: none kept)
 
     @classmethod
     def from_texts(cls, texts: Sequence[str]) -> ParagraphTable:
@@ -337,8 +275,7 @@ class ParagraphTable(Sequence[Paragraph]):
             return cls(texts, *([] for _ in _ALL_COLUMNS), Previews.of([]))
         previews = (Previews.concat([p.previews for p in parts], behind) if all(p.previews is not None for p in parts)
                     else None)
-        cut = CutTexts.concat([p.cut for p in parts]) if all(p.cut is not None for p in parts) else None
-        return cls(texts, *(np.concatenate([getattr(p, c) for p in parts]) for c in _ALL_COLUMNS), previews, cut)
+        return cls(texts, *(np.concatenate([getattr(p, c) for p in parts]) for c in _ALL_COLUMNS), previews)
 
     def __len__(self) -> int:
         return self.doc.size

@@ -37,12 +37,12 @@ from paradup.candidates import band_candidates, group_pairs, partition_keys, uni
 from paradup.clusters import ClusterArrays, MatchArrays, cluster_arrays
 from paradup.exact import Nodes, group_exact, group_keys
 from paradup.found import CLUSTER_KINDS, ClusterTable, MatchTable
-from paradup.matches import CONTAINMENT, EXACT, NEAR, Verified, verify_normalized
+from paradup.matches import CONTAINMENT, EXACT, NEAR, Verified, verify_texts
 from paradup.model import Document, InputError, InputProblem, Params, Report
 from paradup.normalize import SENTENCE, normalize_batch
 from paradup.paragraphs import ParagraphTable
 from paradup.parallel import gc_paused, map_threads, slices
-from paradup.sketch import Digest, ReadAhead, normalized_of, paragraphs_and_digest
+from paradup.sketch import Digest, ReadAhead, paragraphs_and_digest
 
 __all__ = ["Nodes", "Progress", "find_duplicates", "group_exact"]
 
@@ -111,7 +111,6 @@ def _find_duplicates(documents, params, problems, root, progress, jobs, ahead) -
         state = (table, nodes, node_matches, found, links, params, jobs)
         (clusters, matches, took), blocks = map_threads(_finish, state, ["clusters", (0, 1)], jobs)
         blocks = number_blocks(blocks)
-        table.cut = None  # the texts kept for verification: a report cuts the few it shows from the documents
         waited = time.perf_counter() - began - took
     # With jobs > 1 a thread builds the clusters while this one finds the blocks, and "blocks" is the rest
     # of the time: what blocks add to a scan.
@@ -204,11 +203,8 @@ def _verify_part(state, part: tuple[int, int]) -> Verified:
     table, reps, pairs, shared, params = state
     pairs = pairs[part[0] : part[1]]
     involved, local = np.unique(pairs, return_inverse=True)
-    buffer, order = normalized_of(table, reps[involved])  # the nodes' texts, in this order
-    place = np.empty_like(order)
-    place[order] = np.arange(order.size)
-    return verify_normalized(place[local].reshape(-1, 2), buffer, order.size, params,
-                             shared[part[0] : part[1]]).renamed(involved[order])
+    texts = table.texts_of(reps[involved])
+    return verify_texts(local.reshape(-1, 2), texts, params, shared[part[0] : part[1]]).renamed(involved)
 
 
 def _finish(shared, part: str | tuple[int, int]):

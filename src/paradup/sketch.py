@@ -21,10 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from paradup.cut import cut_ascii, cut_codes, gather_cut, previews_of, takes, takes_codes
+from paradup.cut import cut_ascii, cut_codes, previews_of, takes, takes_codes
 from paradup.model import Params
-from paradup.normalize import PARAGRAPH, SENTENCE, fold_others, fold_plain, normalize_ascii, normalize_buffer, normalize_simple
-from paradup.paragraphs import CutTexts, ParagraphTable, Previews, cut_documents
+from paradup.normalize import PARAGRAPH, SENTENCE, fold_others, fold_plain, normalize_buffer, normalize_simple
+from paradup.paragraphs import ParagraphTable, Previews, cut_documents
 from paradup.parallel import Helpers, map_shared
 from paradup.shingles import ShingleBatch, shingle_ascii, shingle_batch, shingle_buffer
 from paradup.signatures import sign_and_band, sign_flat
@@ -80,33 +80,6 @@ def shingle_texts(texts: Sequence[str], params: Params) -> tuple[list[str], Shin
     buffer = normalize_buffer(texts)
     norms = buffer.tobytes().decode("utf-8").replace(SENTENCE, " ").split(PARAGRAPH)
     return norms, shingle_buffer(buffer, params.shingle_size, params.min_words)
-
-
-def normalized_of(table: ParagraphTable, ids) -> tuple[np.ndarray, np.ndarray]:
-    """Return the normalised texts of paragraphs ``ids`` as one buffer (:func:`normalize_buffer`'s: UTF-8, NUL
-    between paragraphs) and the order they are in it (positions in ``ids``).
-
-    The texts the table kept (:attr:`ParagraphTable.cut`: those of ASCII
-    documents, most of an English corpus) come first, gathered and normalised
-    by compiled loops with no Python string made; the others follow, cut from
-    their documents (here the first document's two paragraphs, not ASCII).
-
-    >>> table, _ = paragraphs_and_digest(["Café.\\n\\nOne, TWO.", "Three  four."], Params(num_perm=8))
-    >>> buffer, order = normalized_of(table, [2, 0, 1])
-    >>> buffer.tobytes().decode(), order.tolist()
-    ('three four\\x00café\\x00one two', [0, 1, 2])
-    """
-    ids = np.asarray(ids, dtype=np.int64)
-    kept = table.cut.has(ids) if table.cut is not None else np.zeros(ids.size, dtype=bool)
-    first, rest = np.flatnonzero(kept), np.flatnonzero(~kept)
-    pieces = []
-    if first.size:
-        pieces.append(normalize_ascii(gather_cut(table.cut, ids[first])))
-    if rest.size:
-        pieces.append(normalize_buffer(table.texts_of(ids[rest])))
-    between = [np.zeros(1, np.uint8)] if len(pieces) == 2 else []
-    buffer = np.concatenate([pieces[0], *between, *pieces[1:]]) if pieces else np.zeros(0, np.uint8)
-    return buffer, np.concatenate([first, rest])
 
 
 def concat_sketches(parts: list[Sketch], num_perm: int) -> Sketch:
@@ -273,16 +246,13 @@ def _cut_stretch(texts: Sequence[str], first_doc: int, params: Params, how: int,
                  ascii: bytes | None = None) -> tuple[ParagraphTable, Digest]:
     if how == _GENERAL:
         table, found = cut_documents(texts, first_doc)
-        table.cut = CutTexts.none(len(table))
         parts = [digest_texts(found[i : i + CHUNK], params) for i in range(0, len(found), CHUNK)]
         return table, concat_digests(parts, params.bands)
     # The compiled paths: no Python string per paragraph.
     columns, buffer = cut_ascii(texts, ascii) if how == _ASCII else cut_codes(texts)
     nuls = np.flatnonzero(buffer == 0)
-    count = len(columns[0])
-    previews = Previews(*previews_of(buffer, count, nuls))
-    cut = CutTexts.of(buffer, count, nuls) if how == _ASCII else CutTexts.none(count)  # kept for verification
-    table = ParagraphTable((), columns[0] + first_doc, *columns[1:], previews, cut)
+    previews = Previews(*previews_of(buffer, len(columns[0]), nuls))
+    table = ParagraphTable((), columns[0] + first_doc, *columns[1:], previews)
     ends = nuls[CHUNK - 1 :: CHUNK]  # the NUL after every CHUNK-th paragraph
     bounds = zip(np.r_[0, ends + 1].tolist(), np.r_[ends, buffer.size].tolist())
     digest = _digest_bytes if how == _ASCII else _digest_codes
