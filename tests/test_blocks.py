@@ -119,7 +119,6 @@ def reference_chains(grid: dict[tuple[int, int], float], params: Params) -> list
     return chains
 
 
-
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), min_size=1, max_size=40), min_size=1, max_size=6),
        st.integers(0, 3), st.integers(2, 4))

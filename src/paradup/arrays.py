@@ -46,6 +46,19 @@ def isin_sorted(values, sorted_set: np.ndarray) -> np.ndarray:
     return sorted_set[at] == values
 
 
+def ranges(starts, sizes) -> np.ndarray:
+    """Return the positions of ranges ``starts[k] : starts[k] + sizes[k]``, one range after the other
+    (``np.concatenate`` of their ``np.arange``, without a Python loop).
+
+    >>> ranges(np.array([5, 0, 9]), np.array([2, 0, 3])).tolist()
+    [5, 6, 9, 10, 11]
+    """
+    sizes = np.asarray(sizes, dtype=np.int64)
+    ends = np.cumsum(sizes)
+    total = int(ends[-1]) if ends.size else 0
+    return np.repeat(np.asarray(starts, dtype=np.int64) - (ends - sizes), sizes) + np.arange(total)
+
+
 def ragged(pieces: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
     """Return ``pieces`` as one ``uint8`` buffer and offsets: piece ``i`` is ``data[offsets[i]:offsets[i + 1]]``.
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from paradup.arrays import unique
+from paradup.arrays import ranges, unique
 from paradup.jit import inline, kernel
 from paradup.model import Match, Params
 
@@ -103,9 +103,8 @@ def cluster_arrays(n: int, m: MatchArrays, params: Params) -> ClusterArrays:
     starts, sizes = starts[sizes > 1], sizes[sizes > 1]
     by_first = np.argsort(members[starts], kind="stable")
     starts, sizes = starts[by_first], sizes[by_first]
-    take = np.repeat(starts - np.r_[0, np.cumsum(sizes)[:-1]], sizes) + np.arange(int(sizes.sum()))
     root_of = roots[starts]
-    return ClusterArrays(members[take], np.r_[0, np.cumsum(sizes)].astype(np.int64), (kinds[root_of] & 2) > 0,
+    return ClusterArrays(members[ranges(starts, sizes)], np.r_[0, np.cumsum(sizes)].astype(np.int64), (kinds[root_of] & 2) > 0,
                          [round(w, 4) for w in weakest[root_of].tolist()])
 
 

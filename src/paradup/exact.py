@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from paradup.arrays import ranges
 from paradup.candidates import may_repeat
 from paradup.jit import kernel
 
@@ -79,9 +80,7 @@ class Nodes:
         """
         nodes = np.asarray(nodes, dtype=np.int64)
         sizes = self.sizes[nodes]
-        ends = np.cumsum(sizes)
-        flat = self.order[np.repeat(self.starts[nodes] - (ends - sizes), sizes) + np.arange(int(ends[-1]) if ends.size else 0)]
-        return flat, sizes
+        return self.order[ranges(self.starts[nodes], sizes)], sizes
 
     def repeated(self) -> np.ndarray:
         """Return the nodes carried by more than one paragraph."""

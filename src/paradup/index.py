@@ -41,6 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
+from paradup.arrays import ranges
 from paradup.candidates import band_keys
 from paradup.exact import group_exact
 from paradup.matches import score_pair
@@ -318,8 +319,7 @@ class Index:
         hit_keys_arr, hit_ids_arr = np.array(hit_keys, dtype=np.int64), np.array(hit_ids, dtype=np.int64)
         lo, hi = np.searchsorted(key, hit_keys_arr, "left"), np.searchsorted(key, hit_keys_arr, "right")
         counts = hi - lo
-        starts = np.repeat(lo, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
-        return np.stack([row[starts], np.repeat(hit_ids_arr, counts)], axis=1)
+        return np.stack([row[ranges(lo, counts)], np.repeat(hit_ids_arr, counts)], axis=1)
 
     def _archive_rows(self, ids: list[int]) -> dict[int, tuple[str, str, str, int, int]]:
         rows = {}

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from paradup.arrays import joined_offsets, ragged
+from paradup.arrays import joined_offsets, ragged, ranges
 from paradup.model import Paragraph, Place
 
 _CLOSED = re.compile(r"[.!?:;…\"'”’»)\]]$")
@@ -203,8 +203,7 @@ class Previews:
         sizes = self.offsets[ids + 1] - self.offsets[ids]
         offsets = np.zeros(ids.size + 1, dtype=np.int64)
         np.cumsum(sizes, out=offsets[1:])
-        at = np.repeat(self.offsets[ids] - offsets[:-1], sizes) + np.arange(offsets[-1])
-        return Previews(self.data[at], offsets)
+        return Previews(self.data[ranges(self.offsets[ids], sizes)], offsets)
 
 
 def _is_broken(last_line: str, next_line: str) -> bool:

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from paradup.arrays import isin_sorted, unique
+from paradup.arrays import isin_sorted, ranges, unique
 from paradup.blocks import Links, block_spans, number_blocks
 from paradup.candidates import band_candidates, group_pairs, partition_keys, unique_pairs
 from paradup.clusters import ClusterArrays, MatchArrays, cluster_arrays
@@ -240,7 +240,7 @@ def build_clusters(nodes: Nodes, found: ClusterArrays) -> ClusterTable:
     order = np.argsort(members[starts], kind="stable")  # groups by first member
     sizes = sizes[order]
     offsets = np.r_[0, np.cumsum(sizes)].astype(np.int64)
-    members = members[np.repeat(starts[order] - offsets[:-1], sizes) + np.arange(offsets[-1])]
+    members = members[ranges(starts[order], sizes)]
     kinds = np.r_[np.where(found.containment, CLUSTER_KINDS.index("containment"), CLUSTER_KINDS.index("near")),
                   np.full(alone.size, CLUSTER_KINDS.index("exact"))].astype(np.int8)
     weakest = np.array(found.weakest + [1.0] * alone.size, dtype=np.float64)

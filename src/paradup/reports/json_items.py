@@ -15,6 +15,7 @@ from json.encoder import encode_basestring
 
 import numpy as np
 
+from paradup.arrays import unique
 from paradup.found import CLUSTER_KINDS, ClusterTable, MatchTable, cluster_columns, match_columns
 from paradup.matches import _KINDS, CONTAINMENT
 from paradup.model import Report
@@ -198,7 +199,7 @@ def _floats(values) -> bool:
 
 def _distinct(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """The distinct ``values`` (their bits, sorted: 0.0 and -0.0 apart) and each written as Python writes it."""
-    bits = np.unique(np.asarray(values, dtype=np.float64).view(np.int64))
+    bits = unique(np.asarray(values, dtype=np.float64).view(np.int64))
     return bits, [repr(v) for v in bits.view(np.float64).tolist()]
 
 
