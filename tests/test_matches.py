@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from paradup.matches import score_pair, verify_candidates, word_diff
@@ -102,12 +102,3 @@ def test_batch_scores_equal_pair_scores_on_random_texts(texts, data):
     pairs = np.array(data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), min_size=1, max_size=20)))
     shared = np.array(data.draw(st.lists(st.booleans(), min_size=len(pairs), max_size=len(pairs))))
     check_batch_scores_equal_pair_scores(texts, pairs, shared, min_similarity=0.5, min_jaccard=0.3, min_containment=0.5)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.floats(0, 1) | st.integers(0, 20000).map(lambda k: (k + 0.5) / 20000)
-                | st.tuples(st.integers(0, 300), st.integers(1, 300)).map(lambda t: min(t) / max(t)), max_size=200))
-def test_scores_are_rounded_as_python_rounds_them(values):
-    from paradup.matches import round4
-
-    assert round4(np.array(values, dtype=np.float64)).tolist() == [round(v, 4) for v in values]

@@ -134,11 +134,14 @@ def _grids(docs: np.ndarray, indexes: np.ndarray, links: Links, params: Params, 
     grid_of, chain_at, points = _chain_points(ia, ib, starts, stops, params.max_gap + 1, params.min_block)
     chain_at, points = chain_at.tolist(), points.tolist()
     ia_list, ib_list = ia.tolist(), ib.tolist()
-    for g in np.unique(grid_of).tolist():
+    # A grid's chains are consecutive (the kernel finds them grid after grid): one slice of them a grid.
+    firsts = np.flatnonzero(np.r_[True, grid_of[1:] != grid_of[:-1]]) if grid_of.size else grid_of
+    bounds = np.r_[firsts, grid_of.size].tolist()
+    for c0, c1 in zip(bounds[:-1], bounds[1:]):
+        g = int(grid_of[c0])
         start, stop = int(starts[g]), int(stops[g])
         grid = {(i, j): s for i, j, s in zip(ia_list[start:stop], ib_list[start:stop], strength[start:stop].tolist())}
-        chains = [[(ia_list[k], ib_list[k]) for k in points[chain_at[c] : chain_at[c + 1]]]
-                  for c in np.flatnonzero(grid_of == g).tolist()]
+        chains = [[(ia_list[k], ib_list[k]) for k in points[chain_at[c] : chain_at[c + 1]]] for c in range(c0, c1)]
         yield (int(da[start]), int(db[start])), grid, chains
 
 

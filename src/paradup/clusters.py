@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from paradup.arrays import ranges, unique
+from paradup.arrays import ranges, round4, unique
 from paradup.jit import inline, kernel
 from paradup.model import Match, Params
 
@@ -105,7 +105,7 @@ def cluster_arrays(n: int, m: MatchArrays, params: Params) -> ClusterArrays:
     starts, sizes = starts[by_first], sizes[by_first]
     root_of = roots[starts]
     return ClusterArrays(members[ranges(starts, sizes)], np.r_[0, np.cumsum(sizes)].astype(np.int64), (kinds[root_of] & 2) > 0,
-                         [round(w, 4) for w in weakest[root_of].tolist()])
+                         round4(weakest[root_of]).tolist())
 
 
 @kernel

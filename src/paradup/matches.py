@@ -23,6 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
+from paradup.arrays import round4
 from paradup.model import Match, Params
 from paradup.normalize import normalize, split_sentences
 from paradup.shingles import containment, jaccard, overlap, overlaps
@@ -271,24 +272,6 @@ def shared_sentences(text_a: str, text_b: str, min_words: int) -> list[str]:
     """
     theirs = {normalize(s) for s in split_sentences(text_b)}
     return [s for s in split_sentences(text_a) if len(normalize(s).split()) >= min_words and normalize(s) in theirs]
-
-
-def round4(x: np.ndarray) -> np.ndarray:
-    """``[round(v, 4) for v in x]`` (Python's rounding, as reports always had it) for scores in [0, 1], in numpy.
-
-    ``k / 10000`` is the float nearest to the decimal Python rounds to, once
-    ``k`` is right; ``rint(x * 10000)`` finds it except near a tie, where the
-    product's own rounding could tip it, and those few go to Python.
-
-    >>> values = [0.12345, 0.5, 1 / 3, 0.00015, 1.0]
-    >>> round4(np.array(values)).tolist() == [round(v, 4) for v in values]
-    True
-    """
-    scaled = np.asarray(x, dtype=np.float64) * 10000.0
-    out = np.rint(scaled) / 10000.0
-    near = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
-    out[near] = [round(v, 4) for v in np.asarray(x, dtype=np.float64)[near].tolist()]
-    return out
 
 
 def _r(x: float) -> float:

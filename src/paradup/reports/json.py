@@ -94,7 +94,7 @@ def render_chunks(report: Report, timings: bool = True, jobs: int = 1) -> Iterat
 
 def _document_lines(report: Report) -> _Lines | list:
     """The ``documents`` list written as the encoder writes its dicts, all in one piece (a dict and an
-    encoder call a document took 0.1 s for the 44,421 documents of a million paragraphs).
+    encoder call a document took 0.07-0.10 s for the 44,421 documents of a million paragraphs, this 0.02 s).
 
     >>> from paradup.api import scan_texts
     >>> report = scan_texts({"a": "One.", "b\\u00e9\\"": "Two.\\n\\nThree."})
