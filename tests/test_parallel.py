@@ -207,6 +207,30 @@ def test_helpers_return_every_result_in_order_and_raise_the_first_parts_error():
     assert not [t for t in threading.enumerate() if t.name.startswith("paradup-helper")]
 
 
+def test_helpers_in_order_yield_every_result_in_order_and_raise_a_parts_error_at_its_turn():
+    import threading
+
+    from paradup.parallel import Helpers
+
+    def work(n):
+        if n == 13:
+            raise ValueError(f"part {n}")
+        return n * n
+
+    helpers = Helpers(lambda n: n * n, threads=2)
+    for n in range(60):
+        helpers.add(n)
+    assert list(helpers.in_order()) == [n * n for n in range(60)]
+    failing, got = Helpers(work, threads=2), []
+    for n in range(40):
+        failing.add(n)
+    with pytest.raises(ValueError, match="part 13"):
+        for result in failing.in_order():
+            got.append(result)
+    assert got == [n * n for n in range(13)]  # every result before the failed part, none after
+    assert not [t for t in threading.enumerate() if t.name.startswith("paradup-helper")]
+
+
 def test_helpers_stop_at_once_when_this_thread_is_interrupted():
     """Ctrl-C while this thread does a part is not held back until every part is done: the parts not begun
     are dropped, and the helper threads end with the ones they had begun."""

@@ -27,7 +27,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -179,6 +179,39 @@ class Helpers:
         finally:
             self.close()
 
+    def in_order(self) -> Iterator[Any]:
+        """:meth:`finish`, each result yielded as soon as it and those before it are made (this thread takes
+        parts while the next result is not ready), so that results can be written out while the threads make the
+        rest; a part that raised raises when its turn comes.
+
+        >>> helpers = Helpers(pow, threads=1)
+        >>> for n in range(5):
+        ...     helpers.add(n, 2)
+        >>> list(helpers.in_order())
+        [0, 1, 4, 9, 16]
+        """
+        try:
+            with self._ready:
+                self._closed = True
+                self._ready.notify_all()
+            for i in range(len(self._calls)):
+                while self._out[i] is _PENDING:
+                    claimed = self._claim(wait=False)
+                    if claimed is not None:
+                        self._run(*claimed)
+                        continue
+                    with self._ready:  # every part is taken: wait for the threads to make part i
+                        while self._out[i] is _PENDING and any(t.is_alive() for t in self._threads):
+                            self._ready.wait(0.1)
+                    if self._out[i] is _PENDING:  # pragma: no cover - a thread ended by something that is no Exception
+                        raise RuntimeError("a helper thread stopped before its part was done")
+                result, self._out[i] = self._out[i], None  # yielded once: its memory goes with the caller's copy
+                if isinstance(result, _Failed):
+                    raise result.error
+                yield result
+        finally:
+            self.close()
+
     def close(self) -> None:
         """Drop the parts not begun and wait for the threads to end theirs."""
         with self._ready:
@@ -212,6 +245,8 @@ class Helpers:
             self._out[i] = self._func(*args)
         except Exception as error:  # raised again by finish; Ctrl-C in this thread stops it at once (finish closes)
             self._out[i] = _Failed(error)
+        with self._ready:
+            self._ready.notify_all()  # in_order may be waiting for this part
 
 
 @dataclass(frozen=True)

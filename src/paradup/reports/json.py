@@ -173,7 +173,7 @@ class _Rendered:
     def chunks(self) -> Iterator[str | memoryview]:
         assert self.workers is not None, "started by _chunks, before the keys that come first"
         yield f"{encode_basestring('clusters')}: [\n"
-        for written in self.workers.finish():
+        for written in self.workers.in_order():  # each share written out while the threads make the next
             yield memoryview(written)
         yield "\n]"
 
