@@ -39,3 +39,24 @@ paradup.scan([{str(ARTICLE)!r}])
 print(numba.np.arraymath._HAVE_BLAS, "scipy.linalg" in sys.modules)
 """
     assert _run(code) == "True True"
+
+
+def test_the_warm_ups_load_every_kernel_a_scan_calls_with_the_types_it_calls_it_with():
+    """A scan with threads loads every kernel early (paradup.jit.warm_up, while it reads); a kernel without a
+    warm-up, or with one of other argument types, would still be loaded later, where the threads wait for it."""
+    code = f"""
+import sys, numba, paradup, paradup.pipeline
+from paradup.jit import warm_up
+from paradup.reports import render_chunks
+warm_up()
+def loaded():
+    return {{f"{{m.__name__}}.{{name}}": len(k.signatures) for m in list(sys.modules.values())
+            if getattr(m, "__name__", "").startswith("paradup") for name, k in vars(m).items()
+            if isinstance(k, numba.core.registry.CPUDispatcher)}}
+before = loaded()
+report = paradup.scan([{str(ARTICLE.parent)!r}], jobs=1)
+"".join(render_chunks(report, "json"))
+after = loaded()
+print(len(before) > 20, sorted(k for k in after if after[k] != before.get(k, 0)))
+"""
+    assert _run(code) == "True []"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import paradup.reports.emit  # noqa: F401  (its kernels join the warm-up a scan with threads does while reading)
 from paradup.model import Document, Params, Report
 from paradup.pipeline import Progress, find_duplicates
 

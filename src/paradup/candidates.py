@@ -300,3 +300,4 @@ def unique_pairs(chunks: Sequence[np.ndarray]) -> np.ndarray:
 
 
 on_warm_up(lambda: repeated(np.zeros(2, dtype=np.uint64)))
+on_warm_up(lambda: partition_keys(np.zeros(1, np.uint64), np.zeros(1, np.int64), np.zeros(1, np.int64), 1))

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from paradup.arrays import ranges, round4, unique
-from paradup.jit import inline, kernel
+from paradup.jit import inline, kernel, on_warm_up
 from paradup.model import Match, Params
 
 
@@ -157,3 +157,11 @@ def _join(parent, size, weakest, kinds, child, root, strength, containment):
     size[root] += size[child]
     weakest[root] = min(weakest[root], weakest[child], strength)
     kinds[root] |= kinds[child] | (2 if containment else 1)
+
+
+def _warm_up() -> None:
+    one, no = np.arange(1), np.zeros(1, dtype=bool)
+    cluster_arrays(2, MatchArrays(one - 1, one, ~no, no, no, np.ones(1), np.ones(1)), Params())
+
+
+on_warm_up(_warm_up)

@@ -16,7 +16,7 @@ import numpy as np
 
 from paradup.arrays import ranges
 from paradup.candidates import may_repeat
-from paradup.jit import kernel
+from paradup.jit import kernel, on_warm_up
 
 
 @dataclass(frozen=True)
@@ -141,3 +141,6 @@ def group_exact(norms: Sequence[str], words: np.ndarray | None = None) -> Nodes:
     if words is None:
         words = np.fromiter((n.count(" ") + 1 if n else 0 for n in norms), dtype=np.int64, count=len(norms))
     return Nodes.from_ids(node_of, words)
+
+
+on_warm_up(lambda: Nodes.from_ids(np.zeros(1, np.int64), np.ones(1, np.int64)))

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from paradup.cut import cut_ascii, cut_codes, previews_of, takes, takes_codes
+from paradup.jit import warm_up
 from paradup.model import Params
 from paradup.normalize import PARAGRAPH, SENTENCE, fold_others, fold_plain, normalize_buffer, normalize_simple
 from paradup.paragraphs import ParagraphTable, Previews, cut_documents
@@ -349,6 +350,7 @@ class ReadAhead:
         self._raws: list[bytes] | None = []  # its files' bytes, while each of its documents came with them
         self._ascii: dict[int, list[bytes]] = {}  # a run's files' bytes, by its first document, until it is digested
         self._loaded = False  # a run was digested: the kernels are loaded
+        self._warmed = False  # with threads: every other kernel loaded too (warm_up)
 
     def __call__(self, documents: Sequence, done: int, total: int, raw: bytes | None = None) -> None:
         new = documents[len(self._texts) :]
@@ -379,6 +381,12 @@ class ReadAhead:
             self._helpers = Helpers(self._digest, self.jobs - 1)
         if self._helpers is not None:
             self._helpers.add(run)
+            if self._loaded and not self._warmed:
+                # The later stages' kernels are loaded here, while the threads digest (they run one at a time,
+                # under Python's lock: 0.1-0.15 s, which each stage's first call would add where this thread
+                # and the threads wait for it).
+                self._warmed = True
+                warm_up()
             # The threads are behind: this thread digests too, before it reads on (once they have loaded the
             # kernels, with their first run: until then it would only wait for them).
             while self._helpers.waiting() > WAITING_RUNS * self.jobs and self._loaded:
