@@ -488,8 +488,8 @@ def reuse_freed_memory() -> bool:
 
     By default an array of 128 kB or more gets pages of its own from the
     kernel and gives them back when freed, and the next one faults in fresh
-    pages again (5-10 µs a page on this project's virtual machine, and two
-    threads faulting at once contend).  Here arrays below 32 MB come from
+    pages again (0.4-9 µs a page on this project's virtual machine, which
+    hands freed memory back to its host).  Here arrays below 32 MB come from
     the heap, and freed memory stays there: a scan of a million paragraphs
     takes 290-310 thousand page faults instead of 460-500 thousand (0.3-0.8 s
     less of system time), its peak RSS unchanged.  A library does not call
