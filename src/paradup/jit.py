@@ -58,7 +58,9 @@ def warm_up() -> None:
     """Compile or load every registered kernel now, once a process.
 
     Called before forking workers: they inherit the compiled code instead of
-    each loading it again (0.1-0.3 s a worker and a stage, measured).
+    each loading it again (0.1-0.3 s a worker and a stage, measured); and by a
+    scan with threads while it reads (:class:`paradup.sketch.ReadAhead`), so
+    that no later stage stops to load one.
     """
     with _WARMING:  # threads that call it at once: each returns once every kernel is loaded
         while _WARM_UPS:
