@@ -463,3 +463,51 @@ def test_text_report_lists_shared_passages_with_the_sentence_they_share():
     section = text.split("Shared passages (1)")[1]
     assert "a.txt:1 [0]  ~  b.txt:1 [0]" in section and f'"{quoted}"' in section
     assert render(report, "json", timings=False).count('"kind": "passage"') == 1
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv", "html"])
+def test_a_scans_tables_render_as_the_same_report_made_of_objects(any_report, fmt):
+    """The renderers read a scan's arrays where they can (places gathered at once, texts cut only where shown, the
+    members' links found on arrays); a report whose clusters, matches and paragraphs are plain objects takes the
+    object paths, and both must write the same bytes."""
+    from paradup.reports.common import member_links
+
+    objects = dataclasses.replace(any_report, clusters=tuple(any_report.clusters), matches=tuple(any_report.matches),
+                                  paragraphs=list(any_report.paragraphs))
+    links = member_links(any_report)
+    assert links and links == member_links(objects)
+    assert render(any_report, fmt, timings=False) == render(objects, fmt, timings=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_member_links_on_arrays_are_those_of_the_loop_over_objects(data):
+    """Clusters whose members have several matches inside them, with equal strengths: the array path must pick, for
+    each member, the match with its representative, else the strongest, else the first offered, as the loop does."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from paradup.found import ClusterTable, MatchTable
+    from paradup.matches import CONTAINMENT, EXACT, NEAR, Verified
+    from paradup.reports.common import member_links
+
+    paragraphs = data.draw(st.integers(4, 24))
+    order = data.draw(st.permutations(range(paragraphs)))
+    cuts = sorted(data.draw(st.sets(st.integers(1, paragraphs - 1), max_size=5)))
+    groups = [sorted(order[a:b]) for a, b in zip([0, *cuts], [*cuts, paragraphs]) if b - a >= 2]
+    groups.sort()
+    members = np.array([m for g in groups for m in g], dtype=np.int64)
+    offsets = np.r_[0, np.cumsum([len(g) for g in groups])].astype(np.int64)
+    clusters = ClusterTable(members, offsets, np.zeros(len(groups), np.int8), np.ones(len(groups)))
+    pairs = data.draw(st.lists(st.tuples(st.integers(0, paragraphs - 1), st.integers(0, paragraphs - 1))
+                               .filter(lambda p: p[0] < p[1]), max_size=40))
+    score = st.sampled_from([0.5, 0.8, 0.8, 1.0])
+    rows = [(a, b, data.draw(st.sampled_from([EXACT, NEAR, CONTAINMENT])), data.draw(score), data.draw(score),
+             data.draw(score), data.draw(st.booleans())) for a, b in pairs]
+    columns = list(zip(*rows)) if rows else [[]] * 7
+    dtypes = (np.int64, np.int64, np.int8, np.float64, np.float64, np.float64, bool)
+    matches = MatchTable(Verified(*(np.array(c, dtype=t) for c, t in zip(columns, dtypes))))
+    tables = SimpleNamespace(clusters=clusters, matches=matches)
+    objects = SimpleNamespace(clusters=tuple(clusters), matches=tuple(matches))
+    assert member_links(tables) == member_links(objects)

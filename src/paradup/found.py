@@ -125,8 +125,20 @@ class MatchTable(_Table):
 
     def columns(self, start: int, stop: int) -> tuple[list, ...]:
         """Return matches ``start:stop`` as plain lists: a, b, kind, similarity, jaccard, containment, contained."""
+        return self._columns(slice(start, stop))
+
+    def take(self, ids: np.ndarray) -> list[Match]:
+        """Return matches ``ids`` (in that order) as :class:`Match` objects.
+
+        >>> v = Verified(np.array([0, 1]), np.array([3, 2]), np.array([0, 0], np.int8), np.array([1.0, 0.9]),
+        ...              np.array([1.0, 0.8]), np.array([1.0, 0.9]), np.array([False, False]))
+        >>> [m.a for m in MatchTable(v).take(np.array([1, 0]))]
+        [1, 0]
+        """
+        return [Match(*row) for row in zip(*self._columns(np.asarray(ids, dtype=np.int64)))]
+
+    def _columns(self, part: slice | np.ndarray) -> tuple[list, ...]:
         v = self.verified
-        part = slice(start, stop)
         kinds = v.kind[part].tolist()
         contained = [("a" if smaller else "b") if k == CONTAINMENT else None
                      for k, smaller in zip(kinds, v.smaller_a[part].tolist())]

@@ -32,16 +32,16 @@ import base64
 import hashlib
 import html
 import json
-from bisect import bisect_left
 
 from paradup import __version__
 from paradup.candidates import lsh_probability
 from paradup.matches import word_diff
-from paradup.model import Cluster, Match, Report
+from paradup.model import Match, Report
 from paradup.paragraphs import doc_counts
-from paradup.reports.common import member_links
+from paradup.reports.common import cluster_batches, member_links
 from paradup.reports.json import to_dict
 
+_BATCH = 2000  # paragraphs whose texts are cut at once
 CURVE_STEPS = 50  # points of the LSH curve, every 0.02 of Jaccard
 DOT_CELLS = 200  # cells a side of a dot plot at most; longer documents are binned
 
@@ -64,7 +64,7 @@ def page_data(report: Report) -> dict:
     links = member_links(report)
     return {
         "texts": _texts(report),
-        "diffs": [_diffs(report, c, links) for c in report.clusters],
+        "diffs": _all_diffs(report, links),
         "dots": _dots(report),
         "curve": _curve(report.params.bands, report.params.rows),
         "savings": savings(report),
@@ -78,14 +78,22 @@ def savings(report: Report) -> dict:
     >>> savings(scan_texts({"a": "Four words in here.\\n\\nFour words in here."}))
     {'words': 4, 'bytes': 19, 'total_words': 8, 'total_bytes': 38}
     """
-    words = size = 0
-    for c in report.clusters:
-        for gid in c.members:
-            if gid != c.representative:
-                words += report.paragraphs[gid].words
-                size += len(report.paragraphs[gid].text.encode("utf-8"))
-    total_words = sum(p.words for p in report.paragraphs)
-    total_bytes = sum(len(p.text.encode("utf-8")) for p in report.paragraphs)
+    def counted(gids: list[int]) -> tuple[int, int]:  # words and bytes, texts cut a batch at a time
+        words = size = 0
+        for start in range(0, len(gids), _BATCH):
+            part = gids[start : start + _BATCH]
+            texts = report.texts(part)
+            words += sum(report.word_counts(part, texts))
+            size += sum(len(t.encode("utf-8")) for t in texts)
+        return words, size
+
+    others = []
+    for _, _, _, sizes, members, reps in cluster_batches(report):
+        at = 0
+        for size, rep in zip(sizes, reps):
+            others += [gid for gid in members[at : at + size] if gid != rep]
+            at += size
+    (words, size), (total_words, total_bytes) = counted(others), counted(range(len(report.paragraphs)))
     return {"words": words, "bytes": size, "total_words": total_words, "total_bytes": total_bytes}
 
 
@@ -103,7 +111,7 @@ def _texts(report: Report) -> dict:
     wanted = {a.paragraph for a in report.archive}
     for b in report.blocks:
         for span in (b.a, b.b):
-            first = bisect_left(report.paragraphs, span.doc, key=lambda p: p.doc)  # paragraphs are in corpus order
+            first = report.first(span.doc)
             wanted.update(range(first + span.index_start, first + span.index_end + 1))
     wanted -= {m for c in report.clusters for m in c.members}  # their words are in the diffs
     texts: dict[str, dict[str, str]] = {}
@@ -113,15 +121,27 @@ def _texts(report: Report) -> dict:
     return texts
 
 
-def _diffs(report: Report, cluster: Cluster, links: dict[int, Match]) -> list:
-    rep = report.paragraphs[cluster.representative]
-    place = {gid: at for at, gid in enumerate(cluster.members)}
+def _all_diffs(report: Report, links: dict[int, Match]) -> list[list]:
+    """:func:`_diffs` of every cluster, their members' texts cut a batch of clusters at a time."""
+    out = []
+    for _, _, _, sizes, members, reps in cluster_batches(report):
+        texts = report.texts(members)
+        at = 0
+        for size, rep in zip(sizes, reps):
+            group = members[at : at + size]
+            out.append(_diffs(group, rep, dict(zip(group, texts[at : at + size])), links))
+            at += size
+    return out
+
+
+def _diffs(members: list[int], rep: int, texts: dict[int, str], links: dict[int, Match]) -> list:
+    place = {gid: at for at, gid in enumerate(members)}
     return [
-        None if gid == cluster.representative else {
+        None if gid == rep else {
             "link": _link(place, links.get(gid), gid),
-            "ops": _ops(rep.text, report.paragraphs[gid].text),
+            "ops": _ops(texts[rep], texts[gid]),
         }
-        for gid in cluster.members
+        for gid in members
     ]
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from paradup import __version__
+from paradup.found import cluster_columns
 from paradup.matches import shared_sentences, word_diff
-from paradup.model import Block, Cluster, Match, Report
+from paradup.model import Block, Match, Report
 from paradup.paragraphs import doc_counts
-from paradup.reports.common import member_links, params_dict, preview
+from paradup.reports.common import cluster_batches, member_links, params_dict, preview
 
 _DIFF_LIMIT = 6  # changes shown per member; the rest are counted
 
@@ -20,10 +23,8 @@ def render(report: Report, timings: bool = True) -> str:
         for block in report.blocks:
             lines += _block(report, block)
     if report.clusters:
-        links = member_links(report)
         lines += ["", f"Clusters ({len(report.clusters)})"]
-        for cluster in report.clusters:
-            lines += _cluster(report, cluster, links)
+        lines += _clusters(report, member_links(report))
     passages = [m for m in report.matches if m.kind == "passage"]
     if passages:
         lines += ["", f"Shared passages ({len(passages)}): different paragraphs quoting the same sentences"]
@@ -64,10 +65,9 @@ def _passages(stats: dict) -> str:
 
 
 def _documents(report: Report) -> list[str]:
-    repeated = [0] * len(report.documents)
-    for c in report.clusters:
-        for m in c.members:
-            repeated[report.paragraphs[m].doc] += 1
+    members = cluster_columns(report.clusters, 0, len(report.clusters))[4]
+    repeated = np.bincount(np.asarray(report.place_columns(members)[0], dtype=np.int64),
+                           minlength=len(report.documents)).tolist()
     in_blocks = [0] * len(report.documents)
     for b in report.blocks:
         in_blocks[b.a.doc] += 1
@@ -94,20 +94,27 @@ def _span(report: Report, span) -> str:
     return f"{doc} [{span.index_start}-{span.index_end}] lines {first.line_start}-{last.line_end}"
 
 
-def _cluster(report: Report, cluster: Cluster, links: dict[int, Match]) -> list[str]:
-    lines = [f"  Cluster {cluster.id} ({cluster.kind}, {_n(len(cluster.members), 'paragraph')},"
-             f" weakest link {cluster.weakest:.3f})"]
-    rep = report.paragraphs[cluster.representative]
-    for gid in cluster.members:
-        p = report.paragraphs[gid]
-        where = f"{report.documents[p.doc].id}:{p.line_start} [{p.index}]"
-        if gid == cluster.representative:
-            lines.append(f"    * {where}  {preview(p.text)}")
-            continue
-        link = links.get(gid)
-        lines.append(f"    - {where}  {_scores(link, gid)}")
-        if link is not None and link.kind != "exact" and (link.a == cluster.representative or link.b == cluster.representative):
-            lines += _changes(rep.text, p.text)
+def _clusters(report: Report, links: dict[int, Match]) -> list[str]:
+    """Every cluster: its members' places gathered a batch at a time, texts cut only for what is shown (the
+    representative's preview, the changes of a member matched with it)."""
+    lines: list[str] = []
+    for ids, kinds, weakest, sizes, members, reps in cluster_batches(report):
+        doc, index, line_start = report.place_columns(members)[:3]
+        rep_texts = report.texts(reps)
+        at = 0
+        for cid, kind, weak, size, rep, rep_text in zip(ids, kinds, weakest, sizes, reps, rep_texts):
+            lines.append(f"  Cluster {cid} ({kind}, {_n(size, 'paragraph')}, weakest link {weak:.3f})")
+            for k in range(at, at + size):
+                gid = members[k]
+                where = f"{report.documents[doc[k]].id}:{line_start[k]} [{index[k]}]"
+                if gid == rep:
+                    lines.append(f"    * {where}  {preview(rep_text)}")
+                    continue
+                link = links.get(gid)
+                lines.append(f"    - {where}  {_scores(link, gid)}")
+                if link is not None and link.kind != "exact" and (link.a == rep or link.b == rep):
+                    lines += _changes(rep_text, report.text(gid))
+            at += size
     return lines
 
 
