@@ -744,3 +744,22 @@ def test_any_other_failure_is_one_internal_error_line(capsys, monkeypatch):
     monkeypatch.setattr(paradup.api, "scan", broken)
     assert main(["scan", str(ARTICLE)]) == 2
     assert capsys.readouterr().err.startswith("Error: internal error (SystemError: something of ours)")
+
+
+def test_the_stage_line_starts_with_the_stage_asked_for_on_a_terminal_and_is_silent_elsewhere(monkeypatch):
+    import io
+
+    from paradup.progress import stage_reporter
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    with stage_reporter("writing the report") as progress:
+        assert progress is not None
+    assert "paradup: writing the report" in terminal.getvalue()
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    with stage_reporter("writing the report") as progress:
+        assert progress is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import _thread
+import contextlib
 import signal
 import sys
 import threading
@@ -100,7 +101,11 @@ def scan(
         report = match_archive(report, against)
     _warn(report.problems)
     protected = [*paths, str(against)] if against is not None else paths
-    write_output(render_chunks(report, fmt, timings, jobs), output, protected)
+    # A large report takes seconds to write (4-5 s of text at a million paragraphs): shown as a stage too, unless
+    # the report itself goes to the terminal.
+    shown = output is not None or not sys.stdout.isatty()
+    with stage_reporter("writing the report") if shown else contextlib.nullcontext():
+        write_output(render_chunks(report, fmt, timings, jobs), output, protected)
     if fail_on_duplicates and report.clusters:
         raise typer.Exit(1)
 

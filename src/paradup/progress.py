@@ -10,13 +10,14 @@ from paradup.pipeline import Progress
 
 
 @contextmanager
-def stage_reporter() -> Iterator[Progress | None]:
-    """Yield a callback that shows the current stage, or None when stderr is not a terminal."""
+def stage_reporter(first: str = "reading") -> Iterator[Progress | None]:
+    """Yield a callback that shows the current stage (``first`` until it is called), or None when stderr is not
+    a terminal."""
     if not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
 
     console = Console(stderr=True)
-    with console.status("paradup: reading") as status:
+    with console.status(f"paradup: {first}") as status:
         yield lambda stage: status.update(f"paradup: {stage}")
