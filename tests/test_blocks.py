@@ -136,3 +136,85 @@ def test_compiled_chains_are_the_reference_chains(grids, max_gap, min_block):
     for c, g in enumerate(grid_of.tolist()):
         got[g].append([(int(ia[k]), int(ib[k])) for k in found[at[c] : at[c + 1]].tolist()])
     assert got == [reference_chains(dict.fromkeys(g, 1.0), params) for g in points]
+
+
+def reference_blocks(paragraphs, links, params: Params, loose=None) -> list:
+    """The definition (paradup's before its ranges were found compiled): per pair of documents, the grid of linked
+    points (the strongest link of a point), its :func:`reference_chains`; each chain takes in every other point
+    inside both its ranges, then extends its ends while the next pair matches loosely."""
+    from paradup.blocks import number_blocks
+    from paradup.model import Span
+
+    docs = [p.doc for p in paragraphs]
+    first = {d: docs.index(d) for d in set(docs)}
+    grids: dict[tuple[int, int], dict[tuple[int, int], float]] = {}
+    for link in sorted(links, key=lambda x: -x.strength):
+        a, b = paragraphs[link.p], paragraphs[link.q]
+        grids.setdefault((a.doc, b.doc), {}).setdefault((a.index, b.index), link.strength)
+
+    def pair(da, db, i, j):
+        p, q = first[da] + i, first[db] + j
+        if q >= len(paragraphs) or docs[p] != da or docs[q] != db or p >= q:
+            return None
+        return p, q
+
+    def loosely(da, db, i, j):
+        found = pair(da, db, i, j)
+        return None if found is None or loose is None else loose(*found)
+
+    found = []
+    for (da, db), grid in sorted(grids.items()):
+        if len(grid) < params.min_block:
+            continue
+        for chain in reference_chains(grid, params):
+            scores = {point: grid[point] for point in chain}
+            a0, a1 = min(i for i, _ in chain), max(i for i, _ in chain)
+            b0, b1 = min(j for _, j in chain), max(j for _, j in chain)
+            for (i, j), s in sorted(grid.items()):
+                if a0 <= i <= a1 and b0 <= j <= b1:
+                    scores.setdefault((i, j), s)
+            while a0 > 0 and b0 > 0 and (s := loosely(da, db, a0 - 1, b0 - 1)) is not None:
+                a0, b0 = a0 - 1, b0 - 1
+                scores[(a0, b0)] = s
+            while (s := loosely(da, db, a1 + 1, b1 + 1)) is not None:
+                a1, b1 = a1 + 1, b1 + 1
+                scores[(a1, b1)] = s
+            if da == db and a1 >= b0:
+                continue
+            found.append((Span(da, a0, a1), Span(db, b0, b1), tuple(sorted(scores)),
+                          round(sum(scores.values()) / len(scores), 4)))
+    return number_blocks(found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_blocks_are_the_reference_blocks(data):
+    """Random links between a few documents, points linked twice, equal strengths, loose matches around the runs:
+    the blocks (ranges, pairs, similarity to the last bit) are those of the definition, found at once or in parts."""
+    from paradup.blocks import Link, block_spans, number_blocks
+
+    sizes = data.draw(st.lists(st.integers(1, 9), min_size=1, max_size=3))
+    ps = [p for d, n in enumerate(sizes) for p in split_paragraphs("\n\n".join(f"D{d}P{i}." for i in range(n)), d)]
+    n = len(ps)
+    if n < 2:
+        return
+    pairs = st.tuples(st.integers(0, n - 2), st.integers(1, n - 1)).filter(lambda x: x[0] < x[1])
+    strength = st.sampled_from([0.55, 0.8, 0.8, 0.9341, 1.0])
+    points = data.draw(st.lists(pairs, max_size=20))
+    for _ in range(data.draw(st.integers(0, 3))):  # runs down a diagonal, with points beside it (moved, split)
+        p0, q0, length = data.draw(st.integers(0, n - 1)), data.draw(st.integers(0, n - 1)), data.draw(st.integers(2, 6))
+        for t in range(length):
+            for dq in data.draw(st.sets(st.sampled_from([0, 0, -1, 1, 2]), min_size=1, max_size=3)):
+                if p0 + t < q0 + t + dq < n:
+                    points.append((p0 + t, q0 + t + dq))
+    links = [Link(p, q, data.draw(strength)) for p, q in points]
+    near = data.draw(st.dictionaries(pairs, st.one_of(st.none(), st.sampled_from([0.7, 0.75, 0.9])), max_size=20))
+    params = Params(max_gap=data.draw(st.integers(0, 3)), min_block=data.draw(st.integers(2, 3)))
+
+    def loose(p, q):
+        return near.get((p, q))
+
+    want = reference_blocks(ps, links, params, loose)
+    assert find_blocks(ps, links, params, loose) == want
+    k = data.draw(st.integers(2, 3))
+    assert number_blocks(f for part in range(k) for f in block_spans(ps, links, params, loose, (part, k))) == want

@@ -84,25 +84,19 @@ def block_spans(paragraphs: Sequence[Paragraph], links: Sequence[Link] | Links, 
     docs, indexes = columns(paragraphs)
     first = dict(zip(*(a.tolist() for a in np.unique(docs, return_index=True))))
     ends = (docs, len(paragraphs))
-    found = []
-    grids = list(_grids(docs, indexes, links, params, part))
+    chains = _chains(docs, indexes, links, params, part)
     prefetch = getattr(loose, "prefetch", None)
     if prefetch is not None:  # the pairs next to each chain's ends, scored at once: most blocks stop there
         nexts = []
-        for (da, db), _, chains in grids:
-            for chain in chains:
-                rows, cols = [i for i, _ in chain], [j for _, j in chain]
-                nexts += [(da, db, min(rows) - 1, min(cols) - 1), (da, db, max(rows) + 1, max(cols) + 1)]
+        for (da, db), (a0, a1, b0, b1), _, _ in chains:
+            nexts += [(da, db, a0 - 1, b0 - 1), (da, db, a1 + 1, b1 + 1)]
         prefetch([pair for da, db, i, j in nexts if i >= 0 and j >= 0
                   and (pair := _pair(first, da, db, i, j, ends)) is not None])
-    for (da, db), grid, chains in grids:
-        rows: dict[int, list[tuple[int, float]]] = {}
-        for (i, j), s in grid.items():
-            rows.setdefault(i, []).append((j, s))
-        for pairs in chains:
-            block = _widen(pairs, grid, rows, da, db, first, ends, params, loose)
-            if block is not None:
-                found.append(block)
+    found = []
+    for (da, db), bounds, pairs, scores in chains:
+        block = _widen(da, db, bounds, pairs, scores, first, ends, loose)
+        if block is not None:
+            found.append(block)
     return found
 
 
@@ -112,9 +106,11 @@ def number_blocks(found: Iterable[Found]) -> list[Block]:
     return [Block(i, a, b, pairs, sim) for i, (a, b, pairs, sim) in enumerate(ordered)]
 
 
-def _grids(docs: np.ndarray, indexes: np.ndarray, links: Links, params: Params, part: tuple[int, int] = (0, 1)):
-    """Yield ``((da, db), {(i, j): strength}, chains)`` for each pair of documents (every ``part[1]``-th of those with
-    ``min_block`` linked pairs or more, from the ``part[0]``-th) where :func:`_chain_points` finds a chain.
+def _chains(docs: np.ndarray, indexes: np.ndarray, links: Links, params: Params, part: tuple[int, int] = (0, 1)):
+    """Return, for each chain :func:`_chain_points` finds in the pairs of documents (every ``part[1]``-th of those
+    with ``min_block`` linked pairs or more, from the ``part[0]``-th): ``((da, db), (a0, a1, b0, b1), pairs,
+    strengths)``, where ``a0:a1`` and ``b0:b1`` are the ranges the chain spans (ends included) and ``pairs`` every
+    linked point inside both, the chain's first (in its order), then the others row by row.
 
     Points are ``(index in da, index in db)``, the strongest link kept for a
     repeated point; most document pairs share one paragraph and are dropped
@@ -132,17 +128,72 @@ def _grids(docs: np.ndarray, indexes: np.ndarray, links: Links, params: Params, 
     starts, stops = starts[enough][part[0] :: part[1]].astype(np.int64), stops[enough][part[0] :: part[1]]
     ia, ib = ia.astype(np.int64), ib.astype(np.int64)
     grid_of, chain_at, points = _chain_points(ia, ib, starts, stops, params.max_gap + 1, params.min_block)
-    chain_at, points = chain_at.tolist(), points.tolist()
-    ia_list, ib_list = ia.tolist(), ib.tolist()
-    # A grid's chains are consecutive (the kernel finds them grid after grid): one slice of them a grid.
-    firsts = np.flatnonzero(np.r_[True, grid_of[1:] != grid_of[:-1]]) if grid_of.size else grid_of
-    bounds = np.r_[firsts, grid_of.size].tolist()
-    for c0, c1 in zip(bounds[:-1], bounds[1:]):
-        g = int(grid_of[c0])
-        start, stop = int(starts[g]), int(stops[g])
-        grid = {(i, j): s for i, j, s in zip(ia_list[start:stop], ib_list[start:stop], strength[start:stop].tolist())}
-        chains = [[(ia_list[k], ib_list[k]) for k in points[chain_at[c] : chain_at[c + 1]]] for c in range(c0, c1)]
-        yield (int(da[start]), int(db[start])), grid, chains
+    bounds, rect_at, rect = _rectangles(ia, ib, starts, stops, grid_of, chain_at, points)
+    first = starts[grid_of]
+    doc_pairs = zip(da[first].tolist(), db[first].tolist())
+    at, ria, rib, rs = rect_at.tolist(), ia[rect].tolist(), ib[rect].tolist(), strength[rect].tolist()
+    return [(pair, tuple(bound), list(zip(ria[lo:hi], rib[lo:hi])), rs[lo:hi])
+            for pair, bound, lo, hi in zip(doc_pairs, bounds.tolist(), at[:-1], at[1:])]
+
+
+def _rectangles(ia: np.ndarray, ib: np.ndarray, starts: np.ndarray, stops: np.ndarray, grid_of: np.ndarray,
+                chain_at: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each chain of :func:`_chain_points`: the ranges it spans ``[a0, a1, b0, b1]``, and the points of its grid
+    inside both ranges (their positions in ``ia``, ``ib``), the chain's own first, in its order, then the others
+    in ``(i, j)`` order; chain ``c``'s are ``rect[rect_at[c]:rect_at[c + 1]]``.
+
+    >>> ia, ib = np.array([0, 1, 1, 2, 3]), np.array([0, 1, 2, 2, 9])  # (1, 2) inside, (3, 9) outside
+    >>> bounds, at, rect = _rectangles(ia, ib, np.array([0]), np.array([5]), np.array([0]), np.array([0, 3]),
+    ...                                np.array([0, 1, 3]))
+    >>> bounds.tolist(), at.tolist(), rect.tolist()
+    ([[0, 2, 0, 2]], [0, 4], [0, 1, 3, 2])
+    """
+    return _rectangle_kernel(ia, ib, starts, stops, grid_of, chain_at, points)
+
+
+@kernel
+def _rectangle_kernel(ia, ib, starts, stops, grid_of, chain_at, points):  # pragma: no cover - compiled; tested against a reference
+    chains = grid_of.size
+    bounds = np.empty((chains, 4), np.int64)
+    rect_at = np.zeros(chains + 1, np.int64)
+    mine = np.zeros(ia.size, np.bool_)
+    for rep in range(2):  # count, then fill
+        rect = np.empty(rect_at[-1] if rep else 0, np.int64)
+        for c in range(chains):
+            lo, hi = starts[grid_of[c]], stops[grid_of[c]]
+            a0, a1, b0, b1 = ia[points[chain_at[c]]], ia[points[chain_at[c]]], ib[points[chain_at[c]]], ib[points[chain_at[c]]]
+            at = rect_at[c]
+            for t in range(chain_at[c], chain_at[c + 1]):
+                k = points[t]
+                a0, a1, b0, b1 = min(a0, ia[k]), max(a1, ia[k]), min(b0, ib[k]), max(b1, ib[k])
+                mine[k] = True
+                if rep:
+                    rect[at] = k
+                at += 1
+            bounds[c, 0], bounds[c, 1], bounds[c, 2], bounds[c, 3] = a0, a1, b0, b1
+            k = _row_start(ia, lo, hi, a0)
+            while k < hi and ia[k] <= a1:
+                if b0 <= ib[k] <= b1 and not mine[k]:
+                    if rep:
+                        rect[at] = k
+                    at += 1
+                k += 1
+            for t in range(chain_at[c], chain_at[c + 1]):
+                mine[points[t]] = False
+            if not rep:
+                rect_at[c + 1] = at  # where the next chain's points start
+    return bounds, rect_at, rect
+
+
+@inline
+def _row_start(ia, lo, hi, i):  # the first k in lo:hi with ia[k] >= i (sorted)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if ia[mid] < i:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 def _chain_points(ia: np.ndarray, ib: np.ndarray, starts: np.ndarray, stops: np.ndarray, step: int,
@@ -227,27 +278,23 @@ def _point(ia, ib, lo, hi, i, j):  # the k in lo:hi with (ia[k], ib[k]) == (i, j
     return lo if lo < end and ia[lo] == i and ib[lo] == j else -1
 
 
-def _widen(pairs, grid, rows, da, db, first, ends, params, loose):
-    """Add moved pairs inside the ranges, extend the ends loosely, and check the block."""
-    a0, a1 = min(i for i, _ in pairs), max(i for i, _ in pairs)
-    b0, b1 = min(j for _, j in pairs), max(j for _, j in pairs)
-    scores = {pair: grid[pair] for pair in pairs}
-    for i in range(a0, a1 + 1):  # pairs moved inside both ranges join the block
-        for j, s in rows.get(i, ()):
-            if b0 <= j <= b1:
-                scores.setdefault((i, j), s)
+def _widen(da: int, db: int, bounds: tuple[int, int, int, int], pairs: list[tuple[int, int]], scores: list[float],
+           first: dict[int, int], ends, loose: Loose | None) -> Found | None:
+    """Extend a chain's ranges (``bounds``, with the linked ``pairs`` inside them and their ``scores``) over loosely
+    matching neighbours, and check the block; its similarity is the mean score, summed in the order given."""
+    a0, a1, b0, b1 = bounds
     if loose is not None:
         while a0 > 0 and b0 > 0 and (s := _loose(loose, first, da, db, a0 - 1, b0 - 1, ends)) is not None:
             a0, b0 = a0 - 1, b0 - 1
-            scores[(a0, b0)] = s
+            pairs.append((a0, b0))
+            scores.append(s)
         while (s := _loose(loose, first, da, db, a1 + 1, b1 + 1, ends)) is not None:
             a1, b1 = a1 + 1, b1 + 1
-            scores[(a1, b1)] = s
+            pairs.append((a1, b1))
+            scores.append(s)
     if da == db and a1 >= b0:
         return None  # a run overlapping its own copy is a repeated paragraph, not a block
-    ordered = tuple(sorted(scores))
-    similarity = round(sum(scores.values()) / len(scores), 4)
-    return Span(da, a0, a1), Span(db, b0, b1), ordered, similarity
+    return Span(da, a0, a1), Span(db, b0, b1), tuple(sorted(pairs)), round(sum(scores) / len(scores), 4)
 
 
 def _loose(loose, first, da, db, i, j, ends) -> float | None:
@@ -265,3 +312,5 @@ def _pair(first, da, db, i, j, ends) -> tuple[int, int] | None:
 
 
 on_warm_up(lambda: _chain_points(np.zeros(2, np.int64), np.arange(2), np.array([0]), np.array([2]), 2, 2))
+on_warm_up(lambda: _rectangles(np.zeros(1, np.int64), np.zeros(1, np.int64), np.array([0]), np.array([1]), np.array([0]),
+                               np.array([0, 1]), np.array([0])))
