@@ -87,6 +87,16 @@ def run(kind: str, texts: list[str], processes: int) -> float:
     return took
 
 
+def python_speedup(paragraphs: int = 50_000, repeat: int = 2) -> float:
+    """The pure-Python work's speed-up from one process to two (the best of ``repeat`` runs of each), measured
+    now, in a few seconds: what this machine's two cores give at this moment, which on a shared virtual
+    machine changes within minutes (``benchmarks.scale --probe`` records it beside a scan)."""
+    texts = _texts(paragraphs)
+    one = min(run("python", texts, 1) for _ in range(repeat))
+    two = min(run("python", texts, 2) for _ in range(repeat))
+    return round(2 * one / two, 2)
+
+
 class _Row:
     __slots__ = ("id", "members", "score", "text")
 

@@ -57,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-memory", action="store_true",
                         help="sample no memory (peaks null): the sampler takes about 5%% of a core and its PSS "
                              "samples stall the scan, which a run using every core feels")
+    parser.add_argument("--probe", action="store_true",
+                        help="also measure how much faster two processes do pure Python work than one, just before "
+                             "and just after the scan (python -m benchmarks.cores), to tell the machine's share from "
+                             "the code's: recorded as machine_speedup [before, after]")
     args = parser.parse_args(argv)
     if not args.docs_dir.is_dir():
         parser.error(f"{args.docs_dir} is not a folder")
@@ -68,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     input_bytes = sum(f.stat().st_size for f in args.docs_dir.rglob("*") if f.is_file())
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(BENCH_DIR.parent), os.environ.get("PYTHONPATH")]))}
     code = f"from benchmarks.scale import child; child({str(args.docs_dir)!r}, {jobs}, {str(report)!r}, {str(stats)!r})"
+    if args.probe:
+        from benchmarks.cores import python_speedup
+
+        before = python_speedup()
     m = run_measured([sys.executable, "-c", code], args.timeout, env, memory=not args.no_memory)
     if m.returncode != 0:
         print(f"scan failed (exit {m.returncode}): {m.stderr.strip()[-2000:]}", file=sys.stderr)
@@ -81,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         bytes_per_para=round((m.peak_tree_pss_mb * 2**20 - input_bytes) / n, 1) if m.peak_tree_pss_mb else None,
         memory_sampled=not args.no_memory, date=time.strftime("%Y-%m-%d %H:%M:%S %z"), machine=describe(),
     )  # fmt: skip
+    if args.probe:
+        row["machine_speedup"] = [before, python_speedup()]
     report.unlink()
     stats.unlink()
     with open(args.out / "results.jsonl", "a", encoding="utf-8") as f:

@@ -124,6 +124,17 @@ def test_the_scale_run_measures_a_scan_and_its_report_without_the_harness(tmp_pa
     assert json.loads(capsys.readouterr().out)["paragraphs"] == row["paragraphs"]
 
 
+def test_the_scale_run_records_the_machines_two_process_speed_up_when_asked(tmp_path, capsys):
+    from benchmarks import scale
+
+    docs = str(Path(__file__).parent / "data" / "legal")
+    assert scale.main([docs, "--jobs", "1", "--no-memory", "--out", str(tmp_path)]) == 0
+    assert scale.main([docs, "--jobs", "1", "--no-memory", "--probe", "--out", str(tmp_path)]) == 0
+    plain, probed = (json.loads(line) for line in (tmp_path / "results.jsonl").read_text().splitlines())
+    assert "machine_speedup" not in plain
+    assert len(probed["machine_speedup"]) == 2 and all(isinstance(x, float) and x > 0 for x in probed["machine_speedup"])
+
+
 def test_the_bucket_check_runs_and_a_repeated_footer_is_one_cluster(capsys):
     from benchmarks import buckets
 
