@@ -157,30 +157,34 @@ def _rectangle_kernel(ia, ib, starts, stops, grid_of, chain_at, points):  # prag
     bounds = np.empty((chains, 4), np.int64)
     rect_at = np.zeros(chains + 1, np.int64)
     mine = np.zeros(ia.size, np.bool_)
-    for rep in range(2):  # count, then fill
-        rect = np.empty(rect_at[-1] if rep else 0, np.int64)
+    for c in range(chains):  # the ranges each chain spans
+        k = points[chain_at[c]]
+        a0, a1, b0, b1 = ia[k], ia[k], ib[k], ib[k]
+        for t in range(chain_at[c] + 1, chain_at[c + 1]):
+            k = points[t]
+            a0, a1, b0, b1 = min(a0, ia[k]), max(a1, ia[k]), min(b0, ib[k]), max(b1, ib[k])
+        bounds[c, 0], bounds[c, 1], bounds[c, 2], bounds[c, 3] = a0, a1, b0, b1
+    for fill in range(2):  # count the points inside each chain's ranges, then write them
+        rect = np.empty(rect_at[-1] if fill else 0, np.int64)
         for c in range(chains):
-            lo, hi = starts[grid_of[c]], stops[grid_of[c]]
-            a0, a1, b0, b1 = ia[points[chain_at[c]]], ia[points[chain_at[c]]], ib[points[chain_at[c]]], ib[points[chain_at[c]]]
+            a0, a1, b0, b1 = bounds[c, 0], bounds[c, 1], bounds[c, 2], bounds[c, 3]
             at = rect_at[c]
-            for t in range(chain_at[c], chain_at[c + 1]):
-                k = points[t]
-                a0, a1, b0, b1 = min(a0, ia[k]), max(a1, ia[k]), min(b0, ib[k]), max(b1, ib[k])
-                mine[k] = True
-                if rep:
-                    rect[at] = k
+            for t in range(chain_at[c], chain_at[c + 1]):  # the chain's own, in its order
+                mine[points[t]] = True
+                if fill:
+                    rect[at] = points[t]
                 at += 1
-            bounds[c, 0], bounds[c, 1], bounds[c, 2], bounds[c, 3] = a0, a1, b0, b1
+            lo, hi = starts[grid_of[c]], stops[grid_of[c]]
             k = _row_start(ia, lo, hi, a0)
-            while k < hi and ia[k] <= a1:
+            while k < hi and ia[k] <= a1:  # then its grid's others inside both ranges, in (i, j) order
                 if b0 <= ib[k] <= b1 and not mine[k]:
-                    if rep:
+                    if fill:
                         rect[at] = k
                     at += 1
                 k += 1
             for t in range(chain_at[c], chain_at[c + 1]):
                 mine[points[t]] = False
-            if not rep:
+            if not fill:
                 rect_at[c + 1] = at  # where the next chain's points start
     return bounds, rect_at, rect
 

@@ -162,27 +162,15 @@ class Helpers:
             self._run(*claimed)
 
     def finish(self) -> list[Any]:
-        """Take the parts no thread has taken, wait for those they have, and return every part's result."""
-        try:
-            with self._ready:
-                self._closed = True
-                self._ready.notify_all()
-            self._work()
-            for thread in self._threads:
-                thread.join()
-            for result in self._out:
-                if isinstance(result, _Failed):
-                    raise result.error
-                if result is _PENDING:  # pragma: no cover - a thread ended by something that is no Exception
-                    raise RuntimeError("a helper thread stopped before its part was done")
-            return self._out
-        finally:
-            self.close()
+        """Take the parts no thread has taken, wait for those they have, and return every part's result
+        (:meth:`in_order`, all at once)."""
+        return list(self.in_order())
 
     def in_order(self) -> Iterator[Any]:
-        """:meth:`finish`, each result yielded as soon as it and those before it are made (this thread takes
-        parts while the next result is not ready), so that results can be written out while the threads make the
-        rest; a part that raised raises when its turn comes.
+        """Every part's result, in the order added, each yielded as soon as it and those before it are made (this
+        thread takes parts while the next result is not ready), so that results can be written out while the
+        threads make the rest; a part that raised raises when its turn comes (the first part's error first), and
+        the parts not begun are dropped.
 
         >>> helpers = Helpers(pow, threads=1)
         >>> for n in range(5):

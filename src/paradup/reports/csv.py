@@ -12,6 +12,8 @@ COLUMNS = (
     "cluster", "kind", "size", "representative", "doc", "path", "index", "line_start", "line_end",
     "char_start", "char_end", "words", "match_kind", "similarity", "jaccard", "containment", "preview",
 )
+
+
 def render(report: Report, timings: bool = True) -> str:
     """Render cluster memberships as CSV (``timings`` has no effect: CSV has none)."""
     out = io.StringIO()
