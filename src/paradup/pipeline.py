@@ -160,9 +160,11 @@ def find_candidate_pairs(digest: Digest, nodes: Nodes, params: Params, jobs: int
     to catch.  Only nodes of ``min_words`` words or more take part, each
     with the sentences of its first paragraph.
 
-    Task ``k`` of ``split`` groups bands ``k, k + split, ...`` and the
-    sentence keys of partition ``k`` (a key's every occurrence falls in one
-    partition), so tasks cost about the same; each returns arrays of pairs.
+    Task ``k`` of ``split`` groups bands ``k, k + split, ...``; a task of its
+    own, first, finds the sentence pairs (the keys arranged in ``split``
+    partitions, a key's every occurrence in one, and each partition grouped),
+    so that no thread waits while one arranges the keys.  Each returns an
+    array of pairs.
     """
     long = nodes.words >= params.min_words
     long_ids = np.flatnonzero(long)
@@ -172,19 +174,22 @@ def find_candidate_pairs(digest: Digest, nodes: Nodes, params: Params, jobs: int
     split = min(4 * jobs, bands) if jobs > 1 else 1  # several tasks a process: balanced
     node_of = np.full(len(digest), -1, dtype=np.int64)  # a long node's first paragraph -> the node
     node_of[rows] = long_ids
-    keys, owners, offsets = partition_keys(digest.sentence_keys, digest.sentence_ids, node_of, split)
-    del node_of
-    shared = (digest.band_keys, rows, long_ids, keys, owners, offsets, params, split)
-    found = map_threads(_candidate_part, shared, list(range(split)), jobs)
-    return unique_pairs([lsh for lsh, _ in found]), unique_pairs([sentence for _, sentence in found])
+    shared = (digest.band_keys, rows, long_ids, digest.sentence_keys, digest.sentence_ids, node_of, params, split)
+    sentence, *lsh = map_threads(_candidate_part, shared, [_SENTENCES, *range(split)], jobs)
+    return unique_pairs(lsh), sentence
 
 
-def _candidate_part(shared, part: int) -> tuple[np.ndarray, np.ndarray]:
-    band_keys, rows, ids, keys, owners, offsets, params, split = shared
-    lsh = band_candidates(band_keys, rows, ids, params.max_bucket, bands=range(part, band_keys.shape[0], split))
-    mine = slice(offsets[part], offsets[part + 1])
-    pairs = group_pairs(keys[mine], owners[mine], params.max_bucket)
-    return lsh, pairs[pairs[:, 0] != pairs[:, 1]]  # two sentences of one paragraph
+_SENTENCES = -1  # the candidate task that finds the pairs sharing a sentence
+
+
+def _candidate_part(shared, part: int) -> np.ndarray:
+    band_keys, rows, ids, sentence_keys, sentence_ids, node_of, params, split = shared
+    if part != _SENTENCES:
+        return band_candidates(band_keys, rows, ids, params.max_bucket, bands=range(part, band_keys.shape[0], split))
+    keys, owners, offsets = partition_keys(sentence_keys, sentence_ids, node_of, split)
+    bounds = zip(offsets[:-1].tolist(), offsets[1:].tolist())
+    pairs = unique_pairs([group_pairs(keys[a:b], owners[a:b], params.max_bucket) for a, b in bounds])
+    return pairs[pairs[:, 0] != pairs[:, 1]]  # two sentences of one paragraph
 
 
 def verify_nodes(table: ParagraphTable, nodes: Nodes, pairs: np.ndarray, shared: np.ndarray, params: Params,
