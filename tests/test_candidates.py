@@ -10,6 +10,7 @@ from paradup.normalize import normalize
 from paradup.paragraphs import split_paragraphs
 from paradup.shingles import shingle_set
 from paradup.signatures import compute_signatures
+from paradup.sketch import Blocks
 
 
 def test_lsh_maths_follow_the_textbook_formulas():
@@ -126,3 +127,22 @@ def test_partitioned_keys_are_the_owned_keys_selected_partition_by_partition():
             mine = part == k
             assert np.array_equal(got_keys[offsets[k] : offsets[k + 1]], kept[mine])
             assert np.array_equal(got_owners[offsets[k] : offsets[k + 1]], owners[mine])
+
+
+
+def test_keys_kept_in_blocks_are_partitioned_as_if_joined():
+    rng = np.random.default_rng(6)
+    keys = rng.integers(0, 2**64 - 1, size=5_000, dtype=np.uint64)
+    keys[::5] = keys[1]
+    ids = np.sort(rng.integers(0, 2_000, size=keys.size))  # as a scan's: in paragraph order
+    owner_of = np.where(rng.random(2_000) < 0.4, -1, rng.integers(0, 900, size=2_000))
+    cuts = [0, 1, 1, 700, 2_400, 2_401, keys.size]  # an empty block, a block of one
+    starts = [int(ids[a]) if a < keys.size else 0 for a in cuts[:-1]]  # each block's ids counted from its start
+    key_blocks = Blocks.join([keys[a:b] for a, b in zip(cuts, cuts[1:])], [0] * (len(cuts) - 1))
+    id_blocks = Blocks.join([ids[a:b] - s for a, b, s in zip(cuts, cuts[1:], starts)], starts, np.int64)
+    assert np.array_equal(np.asarray(key_blocks), keys) and np.array_equal(np.asarray(id_blocks), ids)
+    assert key_blocks.size == id_blocks.size == keys.size
+    for parts in (1, 3, 8):
+        want = partition_keys(keys, ids, owner_of, parts)
+        got = partition_keys(key_blocks, id_blocks, owner_of, parts)
+        assert all(np.array_equal(a, b) for a, b in zip(got, want)) and want[0].size > 0

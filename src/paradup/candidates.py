@@ -216,13 +216,14 @@ def _mark_repeated(keys, slots, shift):  # pragma: no cover - compiled; tested t
     return out
 
 
-def partition_keys(keys: np.ndarray, ids: np.ndarray, owner_of: np.ndarray, parts: int
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def partition_keys(keys, ids, owner_of: np.ndarray, parts: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return the ``keys`` whose owner ``owner_of[ids]`` is not negative, with those owners,
     arranged in ``parts`` partitions by the keys' high bits: partition ``k`` is
     ``[offsets[k]:offsets[k + 1]]``, every occurrence of a key falls in one,
     and each keeps the keys' order.
 
+    ``keys`` and ``ids`` are arrays, or :class:`paradup.sketch.Blocks` of
+    blocks of equal sizes (a scan's, read block by block: never joined).
     Two compiled passes (count, then place) instead of a gather, a mask and
     a selection per partition: at 1e7 paragraphs the plain numpy took 2.8 s
     for the gather alone, and 0.7 s to select each partition.
@@ -232,29 +233,42 @@ def partition_keys(keys: np.ndarray, ids: np.ndarray, owner_of: np.ndarray, part
     >>> k.tolist(), o.tolist(), offsets.tolist()
     ([9223372036854775808, 9223372036854775808], [7, 8], [0, 0, 2])
     """
-    return _partition(np.ascontiguousarray(keys, dtype=np.uint64), np.ascontiguousarray(ids, dtype=np.int64),
-                      np.ascontiguousarray(owner_of, dtype=np.int64), np.uint64(parts))
+    pieces = [(np.ascontiguousarray(k, dtype=np.uint64), np.ascontiguousarray(i, dtype=np.int64), np.int64(shift))
+              for (k, _), (i, shift) in zip(_pieces(keys), _pieces(ids))]
+    owner_of, parts = np.ascontiguousarray(owner_of, dtype=np.int64), np.uint64(parts)
+    counts = np.zeros(int(parts) + 1, np.int64)
+    for k, i, shift in pieces:
+        _partition_count(k, i, shift, owner_of, parts, counts)
+    offsets = np.cumsum(counts)
+    out_keys, out_owners = np.empty(offsets[-1], np.uint64), np.empty(offsets[-1], np.int64)
+    at = offsets[:-1].copy()
+    for k, i, shift in pieces:
+        _partition_place(k, i, shift, owner_of, parts, at, out_keys, out_owners)
+    return out_keys, out_owners, offsets
+
+
+def _pieces(values) -> list[tuple[np.ndarray, int]]:
+    return values.pieces() if hasattr(values, "pieces") else [(values, 0)]
 
 
 @kernel
-def _partition(keys, ids, owner_of, parts):  # pragma: no cover - compiled; tested against the numpy steps
-    shift = np.uint64(32)
-    counts = np.zeros(parts + np.uint64(1), np.int64)
+def _partition_count(keys, ids, shift, owner_of, parts, counts):  # pragma: no cover - compiled; tested against numpy
+    high = np.uint64(32)
     for i in range(keys.size):
-        if owner_of[ids[i]] >= 0:
-            counts[np.int64(((keys[i] >> shift) * parts) >> shift) + 1] += 1
-    offsets = np.cumsum(counts)
-    out_keys = np.empty(offsets[-1], np.uint64)
-    out_owners = np.empty(offsets[-1], np.int64)
-    at = offsets[:-1].copy()
+        if owner_of[ids[i] + shift] >= 0:
+            counts[np.int64(((keys[i] >> high) * parts) >> high) + 1] += 1
+
+
+@kernel
+def _partition_place(keys, ids, shift, owner_of, parts, at, out_keys, out_owners):  # pragma: no cover - compiled
+    high = np.uint64(32)
     for i in range(keys.size):
-        owner = owner_of[ids[i]]
+        owner = owner_of[ids[i] + shift]
         if owner >= 0:
-            k = np.int64(((keys[i] >> shift) * parts) >> shift)
+            k = np.int64(((keys[i] >> high) * parts) >> high)
             out_keys[at[k]] = keys[i]
             out_owners[at[k]] = owner
             at[k] += 1
-    return out_keys, out_owners, offsets
 
 
 def find_candidates(signatures: np.ndarray, ids: np.ndarray, bands: int, rows: int, max_bucket: int) -> np.ndarray:
