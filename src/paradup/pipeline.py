@@ -200,16 +200,16 @@ def verify_nodes(table: ParagraphTable, nodes: Nodes, pairs: np.ndarray, shared:
     """
     jobs = jobs if len(pairs) >= _PARALLEL_PAIRS else 1
     parts = slices(len(pairs), 4 * jobs, most=_VERIFY_PART)  # several tasks a worker: balanced
-    found = map_threads(_verify_part, (table, nodes.reps, pairs, shared, params), parts, jobs)
+    found = map_threads(_verify_part, (table, nodes.reps, pairs, shared, params, min(jobs, 2)), parts, jobs)
     return Verified.concat(found)
 
 
 def _verify_part(state, part: tuple[int, int]) -> Verified:
-    table, reps, pairs, shared, params = state
+    table, reps, pairs, shared, params, workers = state
     pairs = pairs[part[0] : part[1]]
     involved, local = np.unique(pairs, return_inverse=True)
     texts = table.texts_of(reps[involved])
-    return verify_texts(local.reshape(-1, 2), texts, params, shared[part[0] : part[1]]).renamed(involved)
+    return verify_texts(local.reshape(-1, 2), texts, params, shared[part[0] : part[1]], workers).renamed(involved)
 
 
 def _finish(shared, part: str | tuple[int, int]):
