@@ -41,7 +41,7 @@ from paradup.matches import CONTAINMENT, EXACT, NEAR, Verified, verify_texts
 from paradup.model import Document, InputError, InputProblem, Params, Report
 from paradup.normalize import SENTENCE, normalize_batch
 from paradup.paragraphs import ParagraphTable
-from paradup.parallel import gc_paused, map_threads, slices
+from paradup.parallel import Helpers, gc_paused, map_threads, slices
 from paradup.sketch import Digest, ReadAhead, paragraphs_and_digest
 
 __all__ = ["Nodes", "Progress", "find_duplicates", "group_exact"]
@@ -85,13 +85,21 @@ def find_duplicates(
 def _find_duplicates(documents, params, problems, root, progress, jobs, ahead) -> Report:
     seconds: dict[str, float] = {}
     stage = _stage_timer(seconds, progress)
-    with stage("sketch"):
-        try:
-            table, digest = paragraphs_and_digest([d.text for d in documents], params, jobs, ahead)
-        except UnicodeEncodeError:
-            raise _unencodable(documents) from None
-    with stage("exact"):
-        nodes = group_keys(digest.text_keys, digest.words)
+    # With threads, one groups the text keys as soon as they are joined while this one joins the paragraphs'
+    # tables (at 1e7 paragraphs 2.2-2.4 s and 1.0-1.2 s, mostly page faults, which two threads take at once).
+    grouping = Helpers(group_keys, 1) if jobs > 1 and len(documents) > 1 else None
+    try:
+        with stage("sketch"):
+            try:
+                table, digest = paragraphs_and_digest([d.text for d in documents], params, jobs, ahead,
+                                                      grouping.add if grouping is not None else None)
+            except UnicodeEncodeError:
+                raise _unencodable(documents) from None
+        with stage("exact"):
+            nodes = grouping.finish()[0] if grouping is not None else group_keys(digest.text_keys, digest.words)
+    finally:
+        if grouping is not None:
+            grouping.close()
     with stage("candidates"):
         lsh, sentence = find_candidate_pairs(digest, nodes, params, jobs)
         pairs = unique_pairs([lsh, sentence])

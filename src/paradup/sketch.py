@@ -16,7 +16,7 @@ pieces are joined in input order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -218,11 +218,15 @@ class Blocks:
         return joined if dtype is None else joined.astype(dtype)
 
 
-def concat_digests(parts: list[Digest], bands: int) -> Digest:
+def concat_digests(parts: list[Digest], bands: int,
+                   keys_joined: Callable[[np.ndarray, np.ndarray], object] | None = None) -> Digest:
     """Join digests of consecutive batches into one, ids shifted to match; ``parts`` is emptied.
 
     The band keys stay in their blocks (:class:`BandKeys`), and so do the
-    sentence keys and their ids (:class:`Blocks`).
+    sentence keys and their ids (:class:`Blocks`).  ``keys_joined``, when
+    given, is called with the joined text keys and word counts before
+    anything else is done with them (a scan with threads groups the text
+    keys in one while this thread joins the paragraph tables).
     """
     n = sum(len(p) for p in parts)
     words, text_keys = np.empty(n, np.int32), np.empty(n, np.uint64)
@@ -238,6 +242,8 @@ def concat_digests(parts: list[Digest], bands: int) -> Digest:
         ids.append(p.sentence_ids)
         starts.append(at)
         at += m
+    if keys_joined is not None:
+        keys_joined(text_keys, words)
     return Digest(words, text_keys, BandKeys(blocks) if blocks else np.zeros((bands, 0), np.uint64),
                   Blocks.join(keys, [0] * len(keys)), Blocks.join(ids, starts, np.int64))
 
@@ -346,8 +352,9 @@ def _put(into: Digest, ids: np.ndarray, theirs: Digest, positional: bool) -> Dig
                   np.concatenate([into.sentence_keys, theirs.sentence_keys])[order], ids[order])
 
 
-def paragraphs_and_digest(documents: Sequence[str], params: Params, jobs: int = 1,
-                          ahead: ReadAhead | None = None) -> tuple[ParagraphTable, Digest]:
+def paragraphs_and_digest(documents: Sequence[str], params: Params, jobs: int = 1, ahead: ReadAhead | None = None,
+                          keys_joined: Callable[[np.ndarray, np.ndarray], object] | None = None
+                          ) -> tuple[ParagraphTable, Digest]:
     """Cut every document's text into paragraphs and digest them, in ``jobs`` threads.
 
     Documents are digested in runs of about ``RUN_CHARS`` characters
@@ -357,16 +364,16 @@ def paragraphs_and_digest(documents: Sequence[str], params: Params, jobs: int = 
     paragraphs), and a thread needs no copy of the documents and sends back
     nothing.  When ``ahead`` digested the first runs while the files were
     being read (``documents`` are then the texts it was given), it finishes
-    the rest.
+    the rest.  ``keys_joined``: :func:`concat_digests`'.
     """
     ahead = ahead if ahead is not None else ReadAhead(params, jobs)
     parts = ahead.finish(documents)
     tables, digests = [t for t, _ in parts], [d for _, d in parts]
     parts.clear()
+    digest = concat_digests(digests, params.bands, keys_joined)
     # The runs' pieces joined; with more than one job the previews' text in a thread of their own, which
     # only a JSON report waits for (80 MB of fresh pages at 1e6 paragraphs: 0.2 s of the kernel's time).
-    table = ParagraphTable.concat(documents, tables, behind=jobs > 1 and len(tables) > 1)
-    return table, concat_digests(digests, params.bands)
+    return ParagraphTable.concat(documents, tables, behind=jobs > 1 and len(tables) > 1), digest
 
 
 class ReadAhead:
