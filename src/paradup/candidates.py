@@ -15,11 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from paradup.arrays import unique
 from paradup.jit import kernel, on_warm_up
+
+if TYPE_CHECKING:
+    from paradup.sketch import Blocks
 
 _FNV = np.uint64(0x100000001B3)
 
@@ -216,7 +220,8 @@ def _mark_repeated(keys, slots, shift):  # pragma: no cover - compiled; tested t
     return out
 
 
-def partition_keys(keys, ids, owner_of: np.ndarray, parts: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def partition_keys(keys: np.ndarray | Blocks, ids: np.ndarray | Blocks, owner_of: np.ndarray, parts: int
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return the ``keys`` whose owner ``owner_of[ids]`` is not negative, with those owners,
     arranged in ``parts`` partitions by the keys' high bits: partition ``k`` is
     ``[offsets[k]:offsets[k + 1]]``, every occurrence of a key falls in one,
@@ -247,7 +252,7 @@ def partition_keys(keys, ids, owner_of: np.ndarray, parts: int) -> tuple[np.ndar
     return out_keys, out_owners, offsets
 
 
-def _pieces(values) -> list[tuple[np.ndarray, int]]:
+def _pieces(values: np.ndarray | Blocks) -> list[tuple[np.ndarray, int]]:
     return values.pieces() if hasattr(values, "pieces") else [(values, 0)]
 
 

@@ -87,19 +87,24 @@ def _find_duplicates(documents, params, problems, root, progress, jobs, ahead) -
     stage = _stage_timer(seconds, progress)
     # With threads, one groups the text keys as soon as they are joined while this one joins the paragraphs'
     # tables (at 1e7 paragraphs 2.2-2.4 s and 1.0-1.2 s, mostly page faults, which two threads take at once).
-    grouping = Helpers(group_keys, 1) if jobs > 1 and len(documents) > 1 else None
+    grouping: list[Helpers] = []
+
+    def group_in_a_thread(text_keys: np.ndarray, words: np.ndarray) -> None:
+        if jobs > 1 and text_keys.size >= _PARALLEL_NODES:
+            grouping.append(Helpers(group_keys, 1))
+            grouping[0].add(text_keys, words)
+
     try:
         with stage("sketch"):
             try:
-                table, digest = paragraphs_and_digest([d.text for d in documents], params, jobs, ahead,
-                                                      grouping.add if grouping is not None else None)
+                table, digest = paragraphs_and_digest([d.text for d in documents], params, jobs, ahead, group_in_a_thread)
             except UnicodeEncodeError:
                 raise _unencodable(documents) from None
         with stage("exact"):
-            nodes = grouping.finish()[0] if grouping is not None else group_keys(digest.text_keys, digest.words)
+            nodes = grouping[0].finish()[0] if grouping else group_keys(digest.text_keys, digest.words)
     finally:
-        if grouping is not None:
-            grouping.close()
+        for helpers in grouping:
+            helpers.close()
     with stage("candidates"):
         lsh, sentence = find_candidate_pairs(digest, nodes, params, jobs)
         pairs = unique_pairs([lsh, sentence])
