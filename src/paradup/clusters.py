@@ -90,13 +90,19 @@ class ClusterArrays:
 
 
 def cluster_arrays(n: int, m: MatchArrays, params: Params) -> ClusterArrays:
-    """:func:`cluster_matches` on arrays: links taken strongest first (then by ids), core links before marginal ones."""
+    """:func:`cluster_matches` on arrays (node ids below ``n``): links taken strongest first (then by ids), core links
+    before marginal ones."""
     core = m.near & (m.similarity >= params.core_similarity)
     order = np.lexsort((m.b, m.a, -m.strength))
     order = np.concatenate([order[core[order]], order[~core[order]]])
     touched = unique(np.concatenate([m.a, m.b]))
-    roots, weakest, kinds = _union(n, m.a, m.b, m.containment, m.contained_a, m.strength, core, order, touched)
-    grouped = np.lexsort((touched, roots))
+    # The nodes as their ranks among the touched ones (the same order, so the same joins): the kernel's arrays
+    # are as long as the nodes with a match, not as all ``n`` (at 1e7 paragraphs 2 million against 9.5 million,
+    # 250 MB of fresh memory less).
+    a, b = np.searchsorted(touched, m.a), np.searchsorted(touched, m.b)
+    roots, weakest, kinds = _union(touched.size, a, b, m.containment, m.contained_a, m.strength, core, order,
+                                   np.arange(touched.size))
+    grouped = np.lexsort((touched, roots))  # roots are ranks: ordered as their nodes
     roots, members = roots[grouped], touched[grouped]
     starts = np.flatnonzero(np.r_[True, roots[1:] != roots[:-1]]) if roots.size else np.zeros(0, np.int64)
     sizes = np.diff(np.r_[starts, roots.size])
