@@ -39,15 +39,25 @@ class Nodes:
     starts: np.ndarray
 
     @classmethod
-    def from_ids(cls, node_of: np.ndarray, words: np.ndarray) -> Nodes:
-        """Build the node table from each paragraph's node id (ids dense, in first-appearance order)."""
+    def from_ids(cls, node_of: np.ndarray, words: np.ndarray, count: int | None = None) -> Nodes:
+        """Build the node table from each paragraph's node id (ids dense, in first-appearance order; ``count``
+        of them, when known).
+
+        Each array is made once, by numpy (which asks for huge pages for a large
+        array, where a kernel's own arrays fault in 4 kB at a time), and filled
+        by a compiled pass or in place: at 1e7 paragraphs every temporary array
+        is 80 MB of fresh memory.
+        """
         node_of = np.asarray(node_of, dtype=np.int64)
-        count = int(node_of.max()) + 1 if node_of.size else 0
-        sizes = np.bincount(node_of[node_of >= 0], minlength=count)
-        starts = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
-        order = _counting_sort(node_of, starts)  # what a stable argsort gives, in linear time
+        if count is None:
+            count = int(node_of.max()) + 1 if node_of.size else 0
+        starts = np.zeros(count + 1, np.int64)
+        _count(node_of, starts[1:])
+        np.cumsum(starts, out=starts)
+        order = np.empty(starts[-1], np.int64)  # what a stable argsort gives, in linear time:
+        _counting_sort(node_of, starts[:-1].copy(), order)
         reps = order[starts[:-1]]
-        return cls(node_of, reps, np.asarray(words, dtype=np.int64)[reps], order, starts)
+        return cls(node_of, reps, np.asarray(words)[reps].astype(np.int64), order, starts)
 
     @property
     def count(self) -> int:
@@ -88,16 +98,22 @@ class Nodes:
 
 
 @kernel
-def _counting_sort(node_of, starts):  # pragma: no cover - compiled; tested through the node tables
-    """Return the paragraphs with a node, grouped by node and in corpus order inside each."""
-    order = np.empty(starts[-1], np.int64)
-    at = starts[:-1].copy()
+def _count(node_of, sizes):  # pragma: no cover - compiled; tested through the node tables
+    """Count into ``sizes`` how many paragraphs each node has (``np.bincount`` of the ids that are not negative)."""
+    for node in node_of:
+        if node >= 0:
+            sizes[node] += 1
+
+
+@kernel
+def _counting_sort(node_of, at, order):  # pragma: no cover - compiled; tested through the node tables
+    """Put the paragraphs with a node into ``order``, grouped by node and in corpus order inside each (``at``:
+    where each node's paragraphs begin, moved on as they are placed)."""
     for p in range(node_of.size):
         node = node_of[p]
         if node >= 0:
             order[at[node]] = p
             at[node] += 1
-    return order
 
 
 def group_keys(text_keys: np.ndarray, words: np.ndarray) -> Nodes:
@@ -111,20 +127,37 @@ def group_keys(text_keys: np.ndarray, words: np.ndarray) -> Nodes:
     [0, -1, 1, 0]
     """
     words = np.asarray(words)
-    node_of = np.full(words.size, -1, dtype=np.int64)
-    filled = np.flatnonzero(words > 0)
-    keys = np.asarray(text_keys, dtype=np.uint64)[filled]
+    keys = np.asarray(text_keys, dtype=np.uint64)
     # Most texts occur once: one pass over a hash table finds the few keys that
     # repeat, and only those are grouped (1e7 keys: 5.6 s for np.unique of all).
     maybe = may_repeat(keys)
+    maybe = maybe[words[maybe] > 0]  # (the key of no words repeats, and names no node)
     _, first, inverse = np.unique(keys[maybe], return_index=True, return_inverse=True)
     group_first = maybe[first][inverse.reshape(-1)]  # where each candidate's text first occurs
-    is_first = np.ones(keys.size, dtype=bool)
-    is_first[maybe] = group_first == maybe
-    rank = np.cumsum(is_first) - 1  # node ids in order of first occurrence
-    rank[maybe] = rank[group_first]
-    node_of[filled] = rank
-    return Nodes.from_ids(node_of, words)
+    node_of = np.empty(words.size, np.int64)  # numpy's, not the kernel's: numpy asks large arrays for huge pages
+    count = _node_ids(words, maybe, group_first, node_of)
+    return Nodes.from_ids(node_of, words, count)
+
+
+@kernel
+def _node_ids(words, maybe, group_first, node_of):  # pragma: no cover - compiled; tested through group_keys
+    """Number the paragraphs' texts in order of first appearance into ``node_of``, and return how many: paragraph
+    ``maybe[j]`` (ascending) has the text of ``group_first[j]``; every other paragraph with words has a text of its
+    own, and one without none (-1)."""
+    count = j = 0
+    for p in range(words.size):
+        if words[p] <= 0:
+            node_of[p] = -1
+            continue
+        if j < maybe.size and maybe[j] == p:
+            first = group_first[j]
+            j += 1
+            if first != p:
+                node_of[p] = node_of[first]
+                continue
+        node_of[p] = count
+        count += 1
+    return count
 
 
 def group_exact(norms: Sequence[str], words: np.ndarray | None = None) -> Nodes:
@@ -144,3 +177,4 @@ def group_exact(norms: Sequence[str], words: np.ndarray | None = None) -> Nodes:
 
 
 on_warm_up(lambda: Nodes.from_ids(np.zeros(1, np.int64), np.ones(1, np.int64)))
+on_warm_up(lambda: group_keys(np.zeros(1, np.uint64), np.ones(1, np.int32)))  # a scan's word counts are int32
