@@ -97,8 +97,8 @@ def cluster_arrays(n: int, m: MatchArrays, params: Params) -> ClusterArrays:
     order = np.concatenate([order[core[order]], order[~core[order]]])
     touched = unique(np.concatenate([m.a, m.b]))
     # The nodes as their ranks among the touched ones (the same order, so the same joins): the kernel's arrays
-    # are as long as the nodes with a match, not as all ``n`` (at 1e7 paragraphs 2 million against 9.5 million,
-    # 250 MB of fresh memory less).
+    # are as long as the nodes with a match, not as all ``n`` (164,626 of 947,627 at 1e6 paragraphs; at 1e7,
+    # 14,400 page faults instead of 57,500-62,100).
     a, b = np.searchsorted(touched, m.a), np.searchsorted(touched, m.b)
     roots, weakest, kinds = _union(touched.size, a, b, m.containment, m.contained_a, m.strength, core, order,
                                    np.arange(touched.size))
