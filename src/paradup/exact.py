@@ -54,7 +54,7 @@ class Nodes:
         starts = np.zeros(count + 1, np.int64)
         _count(node_of, starts[1:])
         np.cumsum(starts, out=starts)
-        order = np.empty(starts[-1], np.int64)  # what a stable argsort gives, in linear time:
+        order = np.empty(starts[-1], np.int64)  # what a stable argsort gives, in linear time
         _counting_sort(node_of, starts[:-1].copy(), order)
         reps = order[starts[:-1]]
         return cls(node_of, reps, np.asarray(words)[reps].astype(np.int64), order, starts)
