@@ -185,9 +185,7 @@ def find_candidate_pairs(digest: Digest, nodes: Nodes, params: Params, jobs: int
     bands = digest.band_keys.shape[0]
     jobs = jobs if nodes.count >= _PARALLEL_NODES else 1
     split = min(4 * jobs, bands) if jobs > 1 else 1  # several tasks a process: balanced
-    node_of = np.full(len(digest), -1, dtype=np.int64)  # a long node's first paragraph -> the node
-    node_of[rows] = long_ids
-    shared = (digest.band_keys, rows, long_ids, digest.sentence_keys, digest.sentence_ids, node_of, params, split)
+    shared = (digest.band_keys, rows, long_ids, digest.sentence_keys, digest.sentence_ids, len(digest), params, split)
     sentence, *lsh = map_threads(_candidate_part, shared, [_SENTENCES, *range(split)], jobs)
     return unique_pairs(lsh), sentence
 
@@ -196,9 +194,13 @@ _SENTENCES = -1  # the candidate task that finds the pairs sharing a sentence
 
 
 def _candidate_part(shared, part: int) -> np.ndarray:
-    band_keys, rows, ids, sentence_keys, sentence_ids, node_of, params, split = shared
+    band_keys, rows, ids, sentence_keys, sentence_ids, paragraphs, params, split = shared
     if part != _SENTENCES:
         return band_candidates(band_keys, rows, ids, params.max_bucket, bands=range(part, band_keys.shape[0], split))
+    # A long node's first paragraph -> the node, made here: at 1e7 paragraphs 80 MB of fresh memory, which no
+    # other task waits for.
+    node_of = np.full(paragraphs, -1, dtype=np.int64)
+    node_of[rows] = ids
     keys, owners, offsets = partition_keys(sentence_keys, sentence_ids, node_of, split)
     bounds = zip(offsets[:-1].tolist(), offsets[1:].tolist())
     pairs = unique_pairs([group_pairs(keys[a:b], owners[a:b], params.max_bucket) for a, b in bounds])
