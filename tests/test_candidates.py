@@ -129,7 +129,6 @@ def test_partitioned_keys_are_the_owned_keys_selected_partition_by_partition():
             assert np.array_equal(got_owners[offsets[k] : offsets[k + 1]], owners[mine])
 
 
-
 def test_keys_kept_in_blocks_are_partitioned_as_if_joined():
     rng = np.random.default_rng(6)
     keys = rng.integers(0, 2**64 - 1, size=5_000, dtype=np.uint64)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from itertools import accumulate
 
 import numpy as np
 
@@ -11,7 +12,8 @@ from paradup.found import ClusterTable, MatchTable, cluster_columns
 from paradup.model import Match, Paragraph, Place, Report
 from paradup.paragraphs import PREVIEW_CHARS, preview
 
-__all__ = ["PREVIEW_CHARS", "cluster_batches", "doc_id", "member_links", "params_dict", "preview", "stats_dict"]
+__all__ = ["PREVIEW_CHARS", "cluster_batches", "doc_id", "member_links", "member_spans", "params_dict", "preview",
+           "stats_dict"]
 
 
 def params_dict(report: Report) -> dict:
@@ -45,6 +47,15 @@ def cluster_batches(report: Report, batch: int = 2000) -> Iterator[tuple]:
     """
     for start in range(0, len(report.clusters), batch):
         yield cluster_columns(report.clusters, start, min(start + batch, len(report.clusters)))
+
+
+def member_spans(sizes: Sequence[int]) -> list[range]:
+    """Where each cluster's members are in a batch's members (:func:`cluster_batches`), one cluster after another.
+
+    >>> member_spans([2, 3])
+    [range(0, 2), range(2, 5)]
+    """
+    return [range(end - size, end) for size, end in zip(sizes, accumulate(sizes))]
 
 
 def member_links(report: Report) -> dict[int, Match]:

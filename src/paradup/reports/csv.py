@@ -6,7 +6,7 @@ import csv
 import io
 
 from paradup.model import Report
-from paradup.reports.common import cluster_batches, member_links, preview
+from paradup.reports.common import cluster_batches, member_links, member_spans, preview
 
 COLUMNS = (
     "cluster", "kind", "size", "representative", "doc", "path", "index", "line_start", "line_end",
@@ -24,12 +24,10 @@ def render(report: Report, timings: bool = True) -> str:
         doc, index, line_start, line_end, char_start, char_end = report.place_columns(members)
         texts = report.texts(members)
         words = report.word_counts(members, texts)
-        at = 0
-        for cid, kind, size, rep in zip(ids, kinds, sizes, reps):
-            for k in range(at, at + size):
+        for cid, kind, size, rep, span in zip(ids, kinds, sizes, reps, member_spans(sizes)):
+            for k in span:
                 gid, document, link = members[k], report.documents[doc[k]], links.get(members[k])
                 scores = ("", "", "", "") if link is None else (link.kind, link.similarity, link.jaccard, link.containment)
                 writer.writerow((cid, kind, size, int(gid == rep), document.id, document.path, index[k], line_start[k],
                                  line_end[k], char_start[k], char_end[k], words[k], *scores, preview(texts[k])))
-            at += size
     return out.getvalue()

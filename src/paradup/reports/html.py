@@ -38,7 +38,7 @@ from paradup.candidates import lsh_probability
 from paradup.matches import word_diff
 from paradup.model import Match, Report
 from paradup.paragraphs import doc_counts
-from paradup.reports.common import cluster_batches, member_links
+from paradup.reports.common import cluster_batches, member_links, member_spans
 from paradup.reports.json import to_dict
 
 _BATCH = 2000  # paragraphs whose texts are cut at once
@@ -89,10 +89,8 @@ def savings(report: Report) -> dict:
 
     others = []
     for _, _, _, sizes, members, reps in cluster_batches(report):
-        at = 0
-        for size, rep in zip(sizes, reps):
-            others += [gid for gid in members[at : at + size] if gid != rep]
-            at += size
+        for span, rep in zip(member_spans(sizes), reps):
+            others += [members[k] for k in span if members[k] != rep]
     (words, size), (total_words, total_bytes) = counted(others), counted(range(len(report.paragraphs)))
     return {"words": words, "bytes": size, "total_words": total_words, "total_bytes": total_bytes}
 
@@ -126,11 +124,9 @@ def _all_diffs(report: Report, links: dict[int, Match]) -> list[list]:
     out = []
     for _, _, _, sizes, members, reps in cluster_batches(report):
         texts = report.texts(members)
-        at = 0
-        for size, rep in zip(sizes, reps):
-            group = members[at : at + size]
-            out.append(_diffs(group, rep, dict(zip(group, texts[at : at + size])), links))
-            at += size
+        for span, rep in zip(member_spans(sizes), reps):
+            group = members[span.start : span.stop]
+            out.append(_diffs(group, rep, dict(zip(group, texts[span.start : span.stop])), links))
     return out
 
 

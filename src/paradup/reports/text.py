@@ -9,7 +9,7 @@ from paradup.found import cluster_columns
 from paradup.matches import shared_sentences, word_diff
 from paradup.model import Block, Match, Report
 from paradup.paragraphs import doc_counts
-from paradup.reports.common import cluster_batches, member_links, params_dict, preview
+from paradup.reports.common import cluster_batches, member_links, member_spans, params_dict, preview
 
 _DIFF_LIMIT = 6  # changes shown per member; the rest are counted
 
@@ -101,10 +101,10 @@ def _clusters(report: Report, links: dict[int, Match]) -> list[str]:
     for ids, kinds, weakest, sizes, members, reps in cluster_batches(report):
         doc, index, line_start = report.place_columns(members)[:3]
         rep_texts = report.texts(reps)
-        at = 0
-        for cid, kind, weak, size, rep, rep_text in zip(ids, kinds, weakest, sizes, reps, rep_texts):
+        spans = member_spans(sizes)
+        for cid, kind, weak, size, rep, rep_text, span in zip(ids, kinds, weakest, sizes, reps, rep_texts, spans):
             lines.append(f"  Cluster {cid} ({kind}, {_n(size, 'paragraph')}, weakest link {weak:.3f})")
-            for k in range(at, at + size):
+            for k in span:
                 gid = members[k]
                 where = f"{report.documents[doc[k]].id}:{line_start[k]} [{index[k]}]"
                 if gid == rep:
@@ -114,7 +114,6 @@ def _clusters(report: Report, links: dict[int, Match]) -> list[str]:
                 lines.append(f"    - {where}  {_scores(link, gid)}")
                 if link is not None and link.kind != "exact" and (link.a == rep or link.b == rep):
                     lines += _changes(rep_text, report.text(gid))
-            at += size
     return lines
 
 
