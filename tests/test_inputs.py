@@ -411,6 +411,16 @@ def test_broken_symlink_is_reported(tmp_path):
     assert problems == (InputProblem("dangling.txt", "broken symlink skipped"),) * 2
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_inside_a_folder_is_skipped_silently(tmp_path):
+    # Reading one would wait for a writer forever; it is no document, so no problem is reported either.
+    write(tmp_path / "a.txt", "A")
+    os.mkfifo(tmp_path / "pipe.txt")
+    docs, problems, _ = read_documents([str(tmp_path)])
+    assert paths_of(docs) == ["a.txt"]
+    assert problems == ()
+
+
 def test_unreadable_file_is_reported_and_the_rest_read(tmp_path, monkeypatch):
     write(tmp_path / "a.txt", "A")
     locked = write(tmp_path / "locked.txt", "L")
