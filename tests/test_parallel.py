@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -265,6 +266,24 @@ def test_map_threads_is_the_plain_map():
     arrays = [np.arange(n) for n in range(30)]
     assert [a.tolist() for a in map_threads(lambda s, a: a * s, 3, arrays, jobs=2)] == [(a * 3).tolist() for a in arrays]
     assert map_threads(lambda s, a: s, 1, [], jobs=2) == []
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_map_threads_not_here_runs_every_part_in_jobs_other_threads(jobs):
+    import threading
+
+    from paradup.parallel import map_threads
+
+    def part(_, n):
+        time.sleep(0.002)  # long enough for every thread to take some
+        return n, threading.get_ident()
+
+    out = map_threads(part, None, list(range(40)), jobs=jobs, here=False)
+    assert [n for n, _ in out] == list(range(40))
+    threads = {ident for _, ident in out}
+    assert threading.get_ident() not in threads
+    assert 1 <= len(threads) <= jobs
+    assert not [t for t in threading.enumerate() if t.name.startswith("paradup-helper")]
 
 
 def test_freed_memory_is_kept_for_reuse_in_paradups_own_process():
