@@ -38,11 +38,13 @@ def memory_gib() -> float | None:
 
 
 def git_commit(short: bool = False) -> str | None:
-    """Return ``git rev-parse HEAD`` of the repository (with ``+dirty`` if files changed)."""
+    """Return ``git rev-parse HEAD`` of the repository (with ``+dirty`` if files changed: any but the
+    benchmark results, which each run appends to)."""
     try:
         head = subprocess.run(["git", "rev-parse", *(["--short"] if short else []), "HEAD"], cwd=REPO,
                               capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                                ":(exclude)benchmarks/results"], cwd=REPO,
                                capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
     except (OSError, subprocess.CalledProcessError):
         return None
