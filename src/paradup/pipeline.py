@@ -217,7 +217,7 @@ def verify_nodes(table: ParagraphTable, nodes: Nodes, pairs: np.ndarray, shared:
     jobs = 1 if few else jobs
     parts = slices(len(pairs), 4 * jobs, most=_VERIFY_PART)  # several tasks a worker: balanced
     # Not in this thread, unless the pairs are few: its malloc arena holds the corpus (map_threads); at 1e7
-    # paragraphs, 2 jobs, verification took 10.2 s instead of 11.1-12.0.
+    # paragraphs, 2 jobs, verification took 9.5-10.2 s instead of 11.1-12.0.
     found = map_threads(_verify_part, (table, nodes.reps, pairs, shared, params, min(jobs, 2)), parts, jobs, here=few)
     return Verified.concat(found)
 
