@@ -253,6 +253,24 @@ _SEED_REPORT = paradup.scan([str(ARTICLE)])
 _LEGAL_REPORT = paradup.scan([str(LEGAL)])
 
 
+@pytest.mark.parametrize("batch", [2000, 3])
+def test_large_json_report_with_one_job_comes_as_bytes_and_the_same_text(any_report, batch, monkeypatch):
+    import threading
+
+    from paradup.reports import as_text, render_chunks
+    from paradup.reports import json as json_report
+
+    monkeypatch.setattr(json_report, "_CHUNK_ITEMS", batch)
+    want = render(any_report, "json", timings=False)
+    monkeypatch.setattr(json_report, "PARALLEL_ITEMS", 0)  # these reports are small: write them as large ones
+    before = threading.active_count()
+    chunks = list(render_chunks(any_report, "json", False, 1))
+    assert threading.active_count() == before  # no thread: one job
+    assert any(isinstance(c, memoryview) for c in chunks)
+    assert _written(chunks) == want.encode("utf-8")
+    assert "".join(as_text(chunks)) == want == render(any_report, "json", timings=False)
+
+
 def test_json_report_with_one_job_or_few_items_is_written_by_this_process_alone(seed_report):
     from paradup.reports import render_chunks
 

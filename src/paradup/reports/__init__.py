@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from paradup.model import InputError, Report
 
@@ -16,16 +16,25 @@ def render(report: Report, fmt: str = "text", timings: bool = True) -> str:
     ``timings=False`` leaves out the seconds per stage, so that two runs give
     the same bytes.
     """
-    return "".join(render_chunks(report, fmt, timings))
+    return "".join(as_text(render_chunks(report, fmt, timings)))
+
+
+def as_text(chunks: Iterable[str | memoryview]) -> Iterator[str]:
+    """:func:`render_chunks`' pieces as text: those that come as UTF-8 bytes decoded (each holds whole items).
+
+    >>> list(as_text(["{", memoryview(b'"caf\\xc3\\xa9"'), "}"]))
+    ['{', '"café"', '}']
+    """
+    return (chunk if isinstance(chunk, str) else str(chunk, "utf-8") for chunk in chunks)
 
 
 def render_chunks(report: Report, fmt: str = "text", timings: bool = True, jobs: int = 1) -> Iterator[str | memoryview]:
     """Yield :func:`render`'s text in pieces (JSON: a few thousand items at a time),
     so a large report is written without ever being whole in memory.
 
-    With ``jobs`` > 1 a large JSON report is written by that many threads,
-    and their pieces are UTF-8 bytes (``memoryview``);
-    :func:`paradup.output.write_output` writes both kinds.
+    A large JSON report's clusters and matches come as UTF-8 bytes
+    (``memoryview``), written by ``jobs`` threads; :func:`paradup.output.write_output`
+    writes both kinds, :func:`as_text` decodes them.
 
     Raises:
         InputError: ``fmt`` is not one of :data:`FORMATS` (on the first ``next``).

@@ -15,6 +15,7 @@ from paradup.found import ClusterTable, cluster_columns, match_columns
 from paradup.model import Place, Report, Span
 from paradup.paragraphs import doc_counts
 from paradup.parallel import Helpers
+from paradup.reports import as_text
 from paradup.reports.common import doc_id, params_dict, preview, stats_dict
 from paradup.reports.json_items import ItemWriter
 
@@ -62,21 +63,22 @@ def render(report: Report, timings: bool = True) -> str:
     "c": []
     }
     """
-    return "".join(render_chunks(report, timings))
+    return "".join(as_text(render_chunks(report, timings)))
 
 
 def render_chunks(report: Report, timings: bool = True, jobs: int = 1) -> Iterator[str | memoryview]:
     """Yield :func:`render`'s text in pieces, writing each list item only when it is reached.
 
-    With ``jobs`` > 1 and a large report, ``jobs - 1`` threads and this one
-    share the clusters and matches (:func:`_shares`; the compiled writer lets
-    go of Python's lock for most of its work); those pieces come as UTF-8
-    bytes (``memoryview``, never decoded here): write them as they are.  The
+    With a large report the clusters and matches come as UTF-8 bytes
+    (``memoryview``, never decoded here): write them as they are.  With
+    ``jobs`` > 1, ``jobs - 1`` threads and this one share them
+    (:func:`_shares`; the compiled writer lets go of Python's lock for most of
+    its work); with one job this thread writes them a batch at a time.  The
     text does not depend on ``jobs``.
     """
     writer = ItemWriter(report)
     shares = _shares(report, jobs)
-    rendered = _Rendered(writer, shares, jobs) if len(shares) >= 2 else None
+    rendered = _Rendered(writer, shares, jobs) if len(shares) >= 2 or _large(report) else None
     if rendered is not None:
         rendered.start()  # the threads begin while this one lays out the rest (blocks, documents)
     try:
@@ -117,6 +119,16 @@ PARALLEL_ITEMS = 20_000
 SHARES_PER_JOB = 8
 
 
+def _large(report: Report) -> bool:
+    """Whether the clusters and matches are written as bytes: both kinds there, :data:`PARALLEL_ITEMS` or
+    more in all.  Decoded to text, then joined to their separators and encoded again, every batch made
+    three more copies of itself: with one job at 10⁷ paragraphs (a 1 GB report) the report took 15-18 s,
+    8.6 s of it in ``malloc`` (the main thread's arena, fragmented by then, see
+    :func:`paradup.parallel.map_threads`)."""
+    c, m = len(report.clusters), len(report.matches)
+    return bool(c and m) and c + m >= PARALLEL_ITEMS
+
+
 def _shares(report: Report, jobs: int) -> list[tuple[int, int]]:
     """Cut the clusters and matches, as one sequence (clusters first), into about ``SHARES_PER_JOB * jobs``
     runs of about equal cost; one run, ``[(0, n)]``, when the report is small or lacks either kind.
@@ -149,32 +161,40 @@ def _shares(report: Report, jobs: int) -> list[tuple[int, int]]:
 
 
 class _Rendered:
-    """The clusters and matches lists, rendered in ``shares`` by threads and this one."""
+    """The clusters and matches lists as UTF-8 bytes: rendered in ``shares`` by threads and this one, or with
+    one share by this thread alone, a batch at a time."""
 
     def __init__(self, writer: ItemWriter, shares: list[tuple[int, int]], jobs: int) -> None:
         # Written as '"clusters": [...], "matches": [...]' with the junction inside a share: both must have items.
         assert writer.report.clusters and writer.report.matches, "shared only when there are clusters and matches"
         self.writer, self.shares, self.jobs = writer, shares, jobs
         self.workers: Helpers | None = None
+        self.started = False
 
     def start(self) -> None:
         """Start the threads, which begin on the first shares while this thread writes what comes before
-        (once: a second call does nothing)."""
-        if self.workers is not None:
+        (once: a second call does nothing; none for one share)."""
+        if self.started:
             return
-        self.workers = Helpers(partial(_share_bytes, self.writer), self.jobs - 1)
-        for share in self.shares:
-            self.workers.add(share)
+        self.started = True
+        if len(self.shares) >= 2:
+            self.workers = Helpers(partial(_share_bytes, self.writer), self.jobs - 1)
+            for share in self.shares:
+                self.workers.add(share)
 
     def close(self) -> None:
         if self.workers is not None:
             self.workers.close()
 
     def chunks(self) -> Iterator[str | memoryview]:
-        assert self.workers is not None, "started by _chunks, before the keys that come first"
+        assert self.started, "started by _chunks, before the keys that come first"
         yield f"{encode_basestring('clusters')}: [\n"
-        for written in self.workers.in_order():  # each share written out while the threads make the next
-            yield memoryview(written)
+        if self.workers is None:
+            for share in self.shares:
+                yield from map(memoryview, _share_pieces(self.writer, *share))
+        else:
+            for written in self.workers.in_order():  # each share written out while the threads make the next
+                yield memoryview(written)
         yield "\n]"
 
 
