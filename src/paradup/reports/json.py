@@ -198,15 +198,17 @@ class _Rendered:
         yield "\n]"
 
 
-def _share_pieces(writer: ItemWriter, first: int, stop: int) -> Iterator[bytes]:
-    """Yield the text (UTF-8) of clusters and matches ``first:stop`` (one sequence, clusters first), each batch
-    preceded by what separates it from the one before: ``,\n``, or the end of the clusters and the start of the
-    matches."""
+def _share_pieces(writer: ItemWriter, first: int, stop: int) -> Iterator[bytes | np.ndarray]:
+    """Yield the text (UTF-8) of clusters and matches ``first:stop`` (one sequence, clusters first): each batch
+    (:func:`_item_bytes`), preceded by what separates it from the one before (``,\n``, or the end of the
+    clusters and the start of the matches) as a piece of its own, so that no batch is copied."""
     c = len(writer.report.clusters)
     for lo, hi, which, offset in ((first, min(stop, c), "clusters", 0), (max(first, c), stop, "matches", c)):
         at = lo
         for text in _item_bytes(writer, which, lo - offset, hi - offset):
-            yield (b"" if at == 0 else b'\n],\n"matches": [\n' if at == c else b",\n") + text
+            if at:
+                yield b'\n],\n"matches": [\n' if at == c else b",\n"
+            yield text
             at = min(at + _CHUNK_ITEMS, hi)
 
 
@@ -215,9 +217,9 @@ def _share_bytes(writer: ItemWriter, share: tuple[int, int]) -> np.ndarray:
     return np.frombuffer(b"".join(_share_pieces(writer, *share)), dtype=np.uint8)
 
 
-def _item_bytes(writer: ItemWriter, which: str, first: int = 0, stop: int | None = None) -> Iterator[bytes]:
-    """Yield the JSON text (UTF-8) of ``which`` (``"clusters"`` or ``"matches"``) ``first:stop``, a batch of
-    :data:`_CHUNK_ITEMS` at a time, items joined by ``",\n"``."""
+def _item_bytes(writer: ItemWriter, which: str, first: int = 0, stop: int | None = None) -> Iterator[bytes | np.ndarray]:
+    """Yield the JSON text (UTF-8 bytes, or an array of them) of ``which`` (``"clusters"`` or ``"matches"``)
+    ``first:stop``, a batch of :data:`_CHUNK_ITEMS` at a time, items joined by ``",\n"``."""
     stop = len(getattr(writer.report, which)) if stop is None else stop
     write, items = (writer.clusters, _clusters) if which == "clusters" else (writer.matches, _matches)
     dump = None
@@ -232,7 +234,7 @@ def _item_bytes(writer: ItemWriter, which: str, first: int = 0, stop: int | None
 
 def _item_text(writer: ItemWriter, which: str, first: int = 0, stop: int | None = None) -> Iterator[str]:
     """:func:`_item_bytes` decoded."""
-    return (text.decode("utf-8") for text in _item_bytes(writer, which, first, stop))
+    return (str(text, "utf-8") for text in _item_bytes(writer, which, first, stop))
 
 
 def render_dict(data: dict) -> str:

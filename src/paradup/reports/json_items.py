@@ -76,8 +76,8 @@ class ItemWriter:
         return (_ints(a) and _ints(b) and all(k in self._kind for k in kinds) and _floats(similarity)
                 and _floats(jaccard) and _floats(containment) and all(c is None or isinstance(c, str) for c in contained))
 
-    def clusters(self, start: int, stop: int) -> bytes:
-        """Clusters ``start:stop``, joined by ``",\\n"``, as UTF-8."""
+    def clusters(self, start: int, stop: int) -> np.ndarray:
+        """Clusters ``start:stop``, joined by ``",\\n"``, as UTF-8 (an array of bytes, written as it is)."""
         table = self.report.clusters
         if self._tables:  # arrays throughout, scores written once a report
             lo, hi = int(table.offsets[start]), int(table.offsets[stop])
@@ -126,10 +126,10 @@ class ItemWriter:
         ):
             kinds_out[at] = kind
             values_out[at] = value
-        return emit(Tokens(kinds_out, values_out), self.fixed, batch).tobytes()
+        return emit(Tokens(kinds_out, values_out), self.fixed, batch)
 
-    def matches(self, start: int, stop: int) -> bytes:
-        """Matches ``start:stop``, joined by ``",\\n"``, as UTF-8."""
+    def matches(self, start: int, stop: int) -> np.ndarray:
+        """Matches ``start:stop``, joined by ``",\\n"``, as UTF-8 (an array of bytes, written as it is)."""
         if self._tables:  # arrays throughout, scores and "contained" written once a report
             v, part = self.report.matches.verified, slice(start, stop)
             a, b, n = v.a[part].astype(np.int64), v.b[part].astype(np.int64), stop - start
@@ -154,7 +154,7 @@ class ItemWriter:
             (INT, pb[2]), (FIXED, kind_of), *scores, (FIXED, contained_of), (FIXED, self._separators(n))])
         kind_rows[:, -4] = np.where(some, BATCH, FIXED)  # "contained": a batch string, or a fixed one
         tokens = Tokens(kind_rows.ravel(), value_rows.ravel())
-        return emit(tokens, self.fixed, Strings(written)).tobytes()
+        return emit(tokens, self.fixed, Strings(written))
 
     def _score_of(self, values: np.ndarray) -> np.ndarray:
         """The fixed entries of scores ``values`` (every score of the report is one)."""
