@@ -100,8 +100,7 @@ def cluster_arrays(n: int, m: MatchArrays, params: Params) -> ClusterArrays:
     # are as long as the nodes with a match, not as all ``n`` (164,626 of 947,627 at 1e6 paragraphs; at 1e7,
     # 14,400 page faults instead of 57,500-62,100).
     a, b = np.searchsorted(touched, m.a), np.searchsorted(touched, m.b)
-    roots, weakest, kinds = _union(touched.size, a, b, m.containment, m.contained_a, m.strength, core, order,
-                                   np.arange(touched.size))
+    roots, weakest, kinds = _union(touched.size, a, b, m.containment, m.contained_a, m.strength, core, order)
     grouped = np.lexsort((touched, roots))  # roots are ranks: ordered as their nodes
     roots, members = roots[grouped], touched[grouped]
     starts = np.flatnonzero(np.r_[True, roots[1:] != roots[:-1]]) if roots.size else np.zeros(0, np.int64)
@@ -115,9 +114,9 @@ def cluster_arrays(n: int, m: MatchArrays, params: Params) -> ClusterArrays:
 
 
 @kernel
-def _union(n, a, b, containment, contained_a, strength, core, order, touched):  # pragma: no cover - compiled
-    """Join nodes along the links in ``order``; return the root of each ``touched`` node, and each root's
-    weakest link and kinds (bit 1 near, bit 2 containment)."""
+def _union(n, a, b, containment, contained_a, strength, core, order):  # pragma: no cover - compiled
+    """Join nodes ``0:n`` along the links in ``order``; return the root of each node, and each root's weakest
+    link and kinds (bit 1 near, bit 2 containment)."""
     parent = np.arange(n)
     size = np.ones(n, np.int64)
     weakest = np.ones(n, np.float64)
@@ -143,9 +142,9 @@ def _union(n, a, b, containment, contained_a, strength, core, order, touched):  
                     _join(parent, size, weakest, kinds, joiner, root, strength[i], containment[i])
                     leaf[joiner] = True
                     break
-    roots = np.empty(touched.size, np.int64)
-    for k in range(touched.size):
-        roots[k] = _find(parent, touched[k])
+    roots = np.empty(n, np.int64)
+    for k in range(n):
+        roots[k] = _find(parent, k)
     return roots, weakest, kinds
 
 
