@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from paradup.arrays import Blocks
 from paradup.cut import cut_ascii, cut_codes, previews_of, takes, takes_codes
 from paradup.jit import warm_up
 from paradup.model import Params
@@ -174,47 +175,6 @@ class BandKeys:
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         joined = np.concatenate(self.blocks, axis=1) if self.blocks else np.zeros(self.shape, dtype=np.uint64)
-        return joined if dtype is None else joined.astype(dtype)
-
-
-class Blocks:
-    """A one-dimensional array kept as the blocks it was made in, ``shifts[k]`` to be added to block ``k``'s
-    values (the sentence keys of a scan's batches, and their paragraph ids, each counted from its batch's first).
-
-    Joining them would write fresh memory in one thread while the other
-    waits: 75 MB at 10⁶ paragraphs, 750 MB and 2 s at 10⁷ (measured);
-    :func:`paradup.candidates.partition_keys` reads the blocks as they are.
-    ``np.asarray`` joins them.
-
-    >>> ids = Blocks([np.array([0, 2]), np.array([1])], [0, 3])
-    >>> ids.size, np.asarray(ids).tolist(), ids.pieces()[1][1]
-    (3, [0, 2, 4], 3)
-    """
-
-    def __init__(self, blocks: Sequence[np.ndarray], shifts: Sequence[int] | None = None, dtype=np.uint64) -> None:
-        self.blocks = list(blocks)
-        self.shifts = list(shifts) if shifts is not None else [0] * len(self.blocks)
-        self.dtype = np.dtype(blocks[0].dtype if self.blocks else dtype)
-        self.size = sum(b.size for b in self.blocks)
-
-    @classmethod
-    def join(cls, parts: Sequence[np.ndarray | Blocks], starts: Sequence[int], dtype=np.uint64) -> Blocks:
-        """The blocks of ``parts`` one after the other, part ``k``'s values shifted by ``starts[k]``."""
-        blocks, shifts = [], []
-        for part, start in zip(parts, starts):
-            for block, shift in part.pieces() if isinstance(part, Blocks) else [(part, 0)]:
-                if block.size:
-                    blocks.append(block)
-                    shifts.append(shift + start)
-        return cls(blocks, shifts, dtype)
-
-    def pieces(self) -> list[tuple[np.ndarray, int]]:
-        """Each block with its shift."""
-        return list(zip(self.blocks, self.shifts))
-
-    def __array__(self, dtype=None, copy=None) -> np.ndarray:
-        joined = (np.concatenate([b + np.asarray(shift, b.dtype) if shift else b for b, shift in self.pieces()])
-                  if self.blocks else np.zeros(0, self.dtype))
         return joined if dtype is None else joined.astype(dtype)
 
 
